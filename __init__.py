@@ -1,0 +1,1 @@
+"""chipkg: a knowledge graph of AI-chip news with sentence-level evidence."""
