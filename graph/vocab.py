@@ -80,5 +80,13 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
-__all__ = ["CKG", "CKR", "DCTERMS", "ONTOLOGY_IRI", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
+__all__ = ["CKG", "CKR", "compact", "DCTERMS", "ONTOLOGY_IRI", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
            "RESOURCE_BASE", "SCHEMA", "SKOS", "XSD"]
+
+
+def compact(iri: str) -> str:
+    """``ckr:nvidia`` for the resource IRI, and likewise for every known prefix."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"

@@ -1,0 +1,74 @@
+"""Writing triples out as Turtle, N-Triples, JSON-LD or TriG, the same bytes every time.
+
+Turtle export is byte-identical for the same graph, across runs and processes: triples
+are sorted (subject, then ``rdf:type`` and ``rdfs:label`` first, then predicate, then
+object) and handed to pyoxigraph's serializer, which groups a subject's triples with
+``;``. Blank nodes (only the ontology's ``owl:unionOf`` lists have them) get canonical
+RDFC-1.0 labels, so even they print the same in every process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from .terms import rdf_format, to_rdflib_graph
+from .vocab import PREFIXES, RDF, RDFS
+
+_FIRST_PREDICATES = {str(RDF.type): 0, str(RDFS.label): 1}
+
+
+def _sort_key(t: ox.Triple) -> tuple[str, int, str, str]:
+    return (str(t.subject), _FIRST_PREDICATES.get(t.predicate.value, 2), t.predicate.value, str(t.object))
+
+
+def canonical_order(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples in export order, blank nodes relabelled canonically."""
+    named: list[ox.Triple] = []
+    blank: list[ox.Quad] = []
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+            blank.append(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+        else:
+            named.append(t)
+    if blank:
+        # RDFC-1.0 labels depend only on the triples that mention blank nodes.
+        dataset = ox.Dataset(blank)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        named.extend(q.triple for q in dataset)
+    return sorted(named, key=_sort_key)
+
+
+def serialize(triples: Iterable[ox.Triple], fmt: str = "turtle") -> bytes:
+    """``triples`` in ``fmt`` (``turtle``, ``nt``, ``jsonld`` or ``trig``)."""
+    rdf = rdf_format(fmt)
+    ordered = canonical_order(triples)
+    if rdf == ox.RdfFormat.JSON_LD:
+        return _jsonld(ordered)
+    if rdf == ox.RdfFormat.TRIG:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ordered]
+        return ox.serialize(quads, format=rdf, prefixes=PREFIXES)
+    if rdf == ox.RdfFormat.N_TRIPLES:
+        return ox.serialize(ordered, format=rdf)
+    return ox.serialize(ordered, format=rdf, prefixes=PREFIXES)
+
+
+def _jsonld(ordered: list[ox.Triple]) -> bytes:
+    # rdflib compacts against a context given as a dict: no remote context is fetched.
+    graph = to_rdflib_graph(ordered)
+    text = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    document = json.loads(text)
+    nodes = document.get("@graph")
+    if isinstance(nodes, list):
+        nodes.sort(key=lambda node: str(node.get("@id", "")))
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def media_type(fmt: str) -> str:
+    """The media type to send ``fmt`` with (``text/turtle`` ...)."""
+    return rdf_format(fmt).media_type
+
+
+__all__ = ["canonical_order", "media_type", "serialize"]

@@ -1,0 +1,533 @@
+"""``KnowledgeGraph``: the one object that owns a store and answers questions about it.
+
+It loads the ontology and the seed articles into an empty store, keeps two derived views
+in step with every write (the networkx projection for traversal and the name index for
+search), and checks every write against the ontology and the shapes before a single
+triple changes. Reads and writes take one lock, so a reader never sees a fact without
+its evidence or a half-applied write.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from .. import seed
+from .errors import InvalidInput, NotFound, QueryTooLarge, ValidationFailed, Violation
+from .export import serialize
+from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
+from .model import Direction, Entity, Evidence, LangString, Path as GraphPath, Relation, Subgraph, \
+    WriteResult, iri_of
+from .projection import Fact, Projection
+from .search import NameIndex
+from .store import OxigraphStore, TripleStore, open_store
+from .terms import int_value, lang_string, parse_file, parse_triples, rdf_format, to_rdflib_graph
+from .validation import Validator
+from .vocab import CKG, ONTOLOGY_IRI, OWL, PROV, RDF, RDFS, SKOS
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_LABEL = str(RDFS.label)
+_ALT = str(SKOS.altLabel)
+_SUBJECT = ox.NamedNode(str(RDF.subject))
+_STATEMENT = str(RDF.Statement)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Budgets that keep one request from occupying the service; on by default."""
+
+    max_depth: int = 4
+    max_nodes: int = 1000
+    max_path_length: int = 6
+    max_paths: int = 10
+    path_timeout: float = 2.0
+    max_results: int = 100
+
+
+@dataclass(frozen=True)
+class Stats:
+    triples: int
+    entities: int
+    statements: int
+    by_class: dict[str, int]
+    by_predicate: dict[str, int]
+
+
+class KnowledgeGraph:
+    """The graph and every operation on it: read, traverse, write, export."""
+
+    def __init__(self, store: TripleStore | None = None, *, seed_data: bool = True,
+                 validator: Validator | None = None, limits: Limits | None = None) -> None:
+        self.store: TripleStore = store if store is not None else OxigraphStore()
+        self.validator = validator if validator is not None else Validator.from_files()
+        self.limits = limits or Limits()
+        self._lock = threading.RLock()
+        self.version = 0  # bumped by every write; caches key on it
+        ontology = self.validator.ontology
+        self.classes = frozenset(str(c) for c in ontology.subjects(RDF.type, OWL.Class)
+                                 if str(c).startswith(str(CKG._NS)))
+        self.object_properties = frozenset(str(p) for p in ontology.subjects(RDF.type, OWL.ObjectProperty))
+        self._superclasses = {c: {str(s) for s in ontology.transitive_objects(rdflib.URIRef(c), RDFS.subClassOf)}
+                              for c in self.classes}
+        if seed_data and len(self.store) == 0:
+            self.store.apply((), self._seed_triples())
+        self.projection = Projection(self.object_properties)
+        self.projection.add(self._facts(self.store.triples()))
+        self.names = NameIndex()
+        for iri in self._entity_iris():
+            self._index(iri)
+
+    @classmethod
+    def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None) -> "KnowledgeGraph":
+        """A graph on the store ``spec`` names (``memory`` or ``oxigraph:PATH``)."""
+        return cls(open_store(spec), seed_data=seed_data, limits=limits)
+
+    @staticmethod
+    def _seed_triples() -> list[ox.Triple]:
+        triples = [q.triple for q in ox.parse(path=str(seed.ONTOLOGY), format=ox.RdfFormat.TURTLE)]
+        for path in seed.article_graphs():
+            triples.extend(parse_file(str(path)))
+        return triples
+
+    # ------------------------------------------------------------ reading entities
+
+    def _types(self, iri: str) -> list[str]:
+        return [t.object.value for t in self.store.triples(ox.NamedNode(iri), _TYPE, None)]
+
+    def _entity_iris(self) -> set[str]:
+        return {t.subject.value for c in self.classes for t in self.store.triples(None, _TYPE, ox.NamedNode(c))
+                if isinstance(t.subject, ox.NamedNode)}
+
+    def _index(self, iri: str) -> None:
+        names = [t.object.value for t in self.store.triples(ox.NamedNode(iri), None, None)
+                 if t.predicate.value in (_LABEL, _ALT) and isinstance(t.object, ox.Literal)]
+        if any(t in self.classes for t in self._types(iri)):
+            self.names.set(iri, names)
+        else:
+            self.names.discard(iri)
+
+    def _read_entity(self, iri: str) -> Entity | None:
+        types, labels, alts = [], [], []
+        attributes: dict[str, list[LangString]] = defaultdict(list)
+        for t in self.store.triples(ox.NamedNode(iri), None, None):
+            p = t.predicate.value
+            if p == _TYPE.value:
+                types.append(t.object.value)
+            elif p == _LABEL and isinstance(t.object, ox.Literal):
+                labels.append(lang_string(t.object))
+            elif p == _ALT and isinstance(t.object, ox.Literal):
+                alts.append(lang_string(t.object))
+            elif isinstance(t.object, ox.Literal):
+                attributes[p].append(lang_string(t.object))
+        if not any(t in self.classes for t in types):
+            return None
+        return Entity(iri=iri, types=tuple(sorted(types)), labels=tuple(sorted(labels, key=_by_lang)),
+                      alt_labels=tuple(sorted(alts, key=_by_lang)),
+                      attributes={p: tuple(sorted(v, key=_by_lang)) for p, v in sorted(attributes.items())})
+
+    def entity(self, entity_id: str) -> Entity:
+        """The entity with this id (slug, ``ckr:`` name or IRI); ``NotFound`` otherwise."""
+        with self._lock:
+            found = self._read_entity(iri_of(entity_id))
+        if found is None:
+            raise NotFound(f"no entity with id {entity_id!r}")
+        return found
+
+    def entities(self, ids: Iterable[str]) -> list[Entity | None]:
+        """Many entities in one call (for DataLoaders), ``None`` where an id is unknown."""
+        with self._lock:
+            return [self._read_entity(iri_of(i)) for i in ids]
+
+    def class_iri(self, name: str) -> str:
+        iri = name if "://" in name else str(CKG._NS) + name.removeprefix("ckg:")
+        if iri not in self.classes:
+            raise InvalidInput(f"unknown class {name!r}; known: {', '.join(sorted(_local(c) for c in self.classes))}")
+        return iri
+
+    def is_a(self, entity: Entity, class_name: str) -> bool:
+        wanted = self.class_iri(class_name)
+        return any(t == wanted or wanted in self._superclasses.get(t, ()) for t in entity.types)
+
+    def instances(self, class_name: str) -> list[str]:
+        """IRIs of every instance of the class or its subclasses, sorted."""
+        wanted = self.class_iri(class_name)
+        classes = [c for c in self.classes if c == wanted or wanted in self._superclasses[c]]
+        with self._lock:
+            return sorted({t.subject.value for c in classes
+                           for t in self.store.triples(None, _TYPE, ox.NamedNode(c))})
+
+    def search(self, text: str, types: Iterable[str] | None = None, limit: int = 20) -> list[Entity]:
+        """Entities whose labels or aliases contain ``text``, in any language."""
+        limit = self._bounded(limit, "limit")
+        allowed = None
+        if types:
+            allowed = {iri for name in types for iri in self.instances(name)}
+        with self._lock:
+            hits = self.names.search(text, limit=limit, allowed=allowed)
+            return [e for e in (self._read_entity(i) for i in hits) if e is not None]
+
+    # ------------------------------------------------------------ relations and traversal
+
+    def predicate_iri(self, name: str) -> str:
+        iri = name if "://" in name else str(CKG._NS) + name.removeprefix("ckg:")
+        if iri not in self.object_properties:
+            known = ", ".join(sorted(_local(p) for p in self.object_properties))
+            raise InvalidInput(f"unknown predicate {name!r}; known: {known}")
+        return iri
+
+    def _predicates(self, names: Iterable[str] | None) -> frozenset[str] | None:
+        return None if names is None else frozenset(self.predicate_iri(n) for n in names)
+
+    def _require(self, entity_id: str) -> str:
+        iri = iri_of(entity_id)
+        if iri not in self.projection and self._read_entity(iri) is None:
+            raise NotFound(f"no entity with id {entity_id!r}")
+        return iri
+
+    def _evidence(self, facts: Iterable[Fact]) -> dict[Fact, tuple[Evidence, ...]]:
+        """Evidence for many facts, reading each subject's statements once."""
+        wanted = set(facts)
+        found: dict[Fact, list[Evidence]] = defaultdict(list)
+        for subject in sorted({f[0] for f in wanted}):
+            for link in self.store.triples(None, _SUBJECT, ox.NamedNode(subject)):
+                described = self._describe_statement(link.subject)
+                if described is not None and described[0] in wanted:
+                    found[described[0]].extend(described[1])
+        return {f: tuple(sorted(found.get(f, ()), key=lambda e: (e.source, e.paragraph or 0, e.text)))
+                for f in wanted}
+
+    def _describe_statement(self, statement: ox.NamedNode | ox.BlankNode) -> tuple[Fact, list[Evidence]] | None:
+        values: dict[str, list] = defaultdict(list)
+        for t in self.store.triples(statement, None, None):
+            values[t.predicate.value].append(t.object)
+        try:
+            (s,), (p,), (o,) = values[str(RDF.subject)], values[str(RDF.predicate)], values[str(RDF.object)]
+        except ValueError:
+            return None
+        paragraph = int_value(values[str(CKG.paragraph)][0]) if values[str(CKG.paragraph)] else None
+        source = values[str(PROV.wasDerivedFrom)][0].value if values[str(PROV.wasDerivedFrom)] else ""
+        evidence = [Evidence(text=e.value, lang=e.language, paragraph=paragraph, source=source,
+                             statement=statement.value) for e in values[str(CKG.evidence)]]
+        return (s.value, p.value, o.value), evidence
+
+    def _relations(self, facts: Iterable[Fact], seen_from: str | None = None) -> list[Relation]:
+        facts = sorted(set(facts))
+        evidence = self._evidence(facts)
+        relations = []
+        for s, p, o in facts:
+            direction = Direction.OUTGOING if seen_from in (None, s) else Direction.INCOMING
+            relations.append(Relation(s, p, o, direction, evidence[(s, p, o)]))
+        return relations
+
+    def relations(self, entity_id: str, predicates: Iterable[str] | None = None,
+                  direction: Direction = Direction.BOTH) -> list[Relation]:
+        """Facts that link the entity to others, each with its evidence."""
+        with self._lock:
+            iri = self._require(entity_id)
+            facts = self.projection.facts_of(iri, direction, self._predicates(predicates))
+            return self._relations(facts, seen_from=iri)
+
+    def relations_many(self, entity_ids: Iterable[str], predicates: Iterable[str] | None = None,
+                       direction: Direction = Direction.BOTH) -> list[list[Relation]]:
+        """``relations`` for many entities with one evidence pass (for DataLoaders)."""
+        with self._lock:
+            wanted = self._predicates(predicates)
+            iris = [iri_of(i) for i in entity_ids]
+            per_node = [list(self.projection.facts_of(i, direction, wanted)) for i in iris]
+            evidence = self._evidence(f for facts in per_node for f in facts)
+            return [[Relation(s, p, o, Direction.OUTGOING if iri == s else Direction.INCOMING, evidence[(s, p, o)])
+                     for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node)]
+
+    def neighborhood(self, entity_id: str, depth: int = 1, predicates: Iterable[str] | None = None,
+                     direction: Direction = Direction.BOTH) -> Subgraph:
+        """Entities within ``depth`` hops and the facts between them, with evidence."""
+        if not 0 <= depth <= self.limits.max_depth:
+            raise QueryTooLarge(f"depth must be between 0 and {self.limits.max_depth}, not {depth}")
+        with self._lock:
+            iri = self._require(entity_id)
+            nodes, facts = self.projection.neighborhood(iri, depth, direction=direction,
+                                                        predicates=self._predicates(predicates),
+                                                        max_nodes=self.limits.max_nodes)
+            return Subgraph(center=iri, nodes=tuple(nodes), edges=tuple(self._relations(facts)))
+
+    def paths(self, source_id: str, target_id: str, max_length: int = 4, limit: int = 3) -> list[GraphPath]:
+        """Simple paths between two entities, shortest first, ignoring fact direction."""
+        if not 1 <= max_length <= self.limits.max_path_length:
+            raise QueryTooLarge(f"maxLength must be between 1 and {self.limits.max_path_length}, not {max_length}")
+        if not 1 <= limit <= self.limits.max_paths:
+            raise QueryTooLarge(f"at most {self.limits.max_paths} paths can be asked for, not {limit}")
+        with self._lock:
+            source, target = self._require(source_id), self._require(target_id)
+            node_paths = self.projection.paths(source, target, max_length=max_length, limit=limit,
+                                               max_nodes=self.limits.max_nodes * 5,
+                                               timeout=self.limits.path_timeout)
+            hops = [[self.projection.facts_between(a, b)[0] for a, b in zip(p, p[1:])] for p in node_paths]
+            evidence = self._evidence(f for hop in hops for f in hop)
+            return [GraphPath(nodes=tuple(p), edges=tuple(Relation(*f, Direction.OUTGOING, evidence[f]) for f in hop))
+                    for p, hop in zip(node_paths, hops)]
+
+    def _bounded(self, value: int, name: str) -> int:
+        if not 0 <= value <= self.limits.max_results:
+            raise QueryTooLarge(f"{name} must be between 0 and {self.limits.max_results}, not {value}")
+        return value
+
+    # ------------------------------------------------------------ writing
+
+    def _facts(self, triples: Iterable[ox.Triple]) -> list[Fact]:
+        return [(t.subject.value, t.predicate.value, t.object.value) for t in triples
+                if t.predicate.value in self.object_properties
+                and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)]
+
+    def _region(self, touched: set[str]) -> tuple[list[ox.Triple], set[str]]:
+        """The triples that decide whether ``touched`` nodes conform, and the nodes to check.
+
+        The nodes are the touched ones, the entities that link to them and the statements
+        that describe their facts; the triples are those nodes' own triples plus the types
+        of everything they point at (for range checks and ``sh:class``).
+        """
+        focus = set(touched)
+        for node in touched:
+            term = ox.NamedNode(node)
+            for t in self.store.triples(None, None, term):
+                if isinstance(t.subject, ox.NamedNode) and (
+                        t.predicate.value in self.object_properties or t.predicate.value.startswith(str(RDF))):
+                    focus.add(t.subject.value)
+        for node in list(focus):
+            for link in self.store.triples(None, _SUBJECT, ox.NamedNode(node)):
+                if isinstance(link.subject, ox.NamedNode):
+                    focus.add(link.subject.value)
+        region = [t for n in sorted(focus) for t in self.store.triples(ox.NamedNode(n), None, None)]
+        return region, focus
+
+    def _validated_write(self, remove: list[ox.Triple], add: list[ox.Triple]) -> WriteResult:
+        problems = self.validator.check_vocabulary(add)
+        if problems:
+            raise ValidationFailed(problems)
+        touched = {t.subject.value for t in remove + add} | {
+            t.object.value for t in remove + add if isinstance(t.object, ox.NamedNode) and t.predicate != _TYPE}
+        region, focus = self._region(touched)
+        dropped = {str(t) for t in remove}
+        after = [t for t in region if str(t) not in dropped] + add
+        objects = {t.object.value for t in after if isinstance(t.object, ox.NamedNode)} - focus
+        after += [t for o in sorted(objects) for t in self.store.triples(ox.NamedNode(o), _TYPE, None)
+                  if str(t) not in dropped]
+        after += [t for t in add if t.predicate == _TYPE]
+        violations = self.validator.validate(to_rdflib_graph(after), focus=focus | {t.subject.value for t in add})
+        if violations:
+            raise ValidationFailed(violations)
+        self.store.apply(remove, add)
+        self.projection.remove(self._facts(remove))
+        self.projection.add(self._facts(add))
+        for iri in touched:
+            self._index(iri)
+        self.version += 1
+        return WriteResult(added=len(add), removed=len(remove))
+
+    def add(self, data: str | bytes | rdflib.Graph | Iterable[ox.Triple], fmt: str = "turtle") -> WriteResult:
+        """Add triples after checking them; a refused write changes nothing."""
+        triples = _as_triples(data, fmt)
+        with self._lock:
+            new = [t for t in dict.fromkeys(triples) if not _present(self.store, t)]
+            return self._validated_write([], new)
+
+    def remove(self, data: str | bytes | rdflib.Graph | Iterable[ox.Triple], fmt: str = "turtle") -> WriteResult:
+        """Remove triples if what is left still conforms; unknown triples are an error."""
+        triples = list(dict.fromkeys(_as_triples(data, fmt)))
+        with self._lock:
+            missing = [t for t in triples if not _present(self.store, t)]
+            if missing:
+                raise NotFound(f"{len(missing)} of the triples to remove are not in the graph, e.g. {missing[0]}")
+            return self._validated_write(triples, [])
+
+    def add_entity(self, class_name: str, label_en: str, label_ja: str, *, entity_id: str | None = None,
+                   alt_labels: Iterable[LangString] = (), attributes: dict[str, Iterable[LangString]] | None = None) -> Entity:
+        """Mint a resource (slug from the English label unless ``entity_id`` is given) and add it."""
+        cls = self.class_iri(class_name)
+        with self._lock:
+            if entity_id is not None:
+                iri = iri_of(check_slug(entity_id))
+                if self._read_entity(iri) is not None or any(True for _ in self.store.triples(ox.NamedNode(iri))):
+                    raise InvalidInput(f"the id {entity_id!r} is already taken")
+            else:
+                base = slugify(label_en)
+                if not base:
+                    raise InvalidInput(f"cannot make an id from the English label {label_en!r}; give an id")
+                iri = unused_iri(base, lambda i: any(True for _ in self.store.triples(ox.NamedNode(i))))
+            node = ox.NamedNode(iri)
+            triples = [ox.Triple(node, _TYPE, ox.NamedNode(cls)),
+                       ox.Triple(node, ox.NamedNode(_LABEL), ox.Literal(label_en, language="en")),
+                       ox.Triple(node, ox.NamedNode(_LABEL), ox.Literal(label_ja, language="ja"))]
+            for alt in alt_labels:
+                triples.append(ox.Triple(node, ox.NamedNode(_ALT), _literal(alt)))
+            for predicate, values in (attributes or {}).items():
+                triples.extend(ox.Triple(node, ox.NamedNode(predicate), _literal(v)) for v in values)
+            self._validated_write([], triples)
+            return self.entity(iri)
+
+    def add_fact(self, subject_id: str, predicate: str, object_id: str, *, evidence: str, source_id: str,
+                 paragraph: int | None = None, lang: str | None = None) -> Relation:
+        """State a fact with the sentence it came from; the evidence must be in the source."""
+        p = self.predicate_iri(predicate)
+        s, o, source = iri_of(subject_id), iri_of(object_id), iri_of(source_id)
+        with self._lock:
+            article = self._read_entity(source)
+            if article is None or str(CKG.Article) not in article.types:
+                raise NotFound(f"no article with id {source_id!r}")
+            lang = lang or _article_language(article)
+            text = _article_text(article)
+            if text is not None and evidence not in text:
+                raise ValidationFailed([Violation(focus=source_id, message="the evidence is not a verbatim part of the article")])
+            base = statement_slug(s, p, o)
+            statement = unused_iri(base, lambda i: any(True for _ in self.store.triples(ox.NamedNode(i))))
+            triples = fact_triples(statement, s, p, o, evidence=evidence, lang=lang, paragraph=paragraph, source=source)
+            self._validated_write([], [t for t in triples if not _present(self.store, t)])
+            return self._relations([(s, p, o)])[0]
+
+    def remove_fact(self, subject_id: str, predicate: str, object_id: str) -> WriteResult:
+        """Remove a fact and every statement that describes it."""
+        fact = ox.Triple(ox.NamedNode(iri_of(subject_id)), ox.NamedNode(self.predicate_iri(predicate)),
+                         ox.NamedNode(iri_of(object_id)))
+        with self._lock:
+            if not _present(self.store, fact):
+                raise NotFound(f"no fact {subject_id} {predicate} {object_id} in the graph")
+            statements = [link.subject for link in self.store.triples(None, _SUBJECT, fact.subject)
+                          if _present(self.store, ox.Triple(link.subject, ox.NamedNode(str(RDF.predicate)), fact.predicate))
+                          and _present(self.store, ox.Triple(link.subject, ox.NamedNode(str(RDF.object)), fact.object))]
+            remove = [fact] + [t for st in statements for t in self.store.triples(st, None, None)]
+            return self._validated_write(remove, [])
+
+    # ------------------------------------------------------------ whole-graph views
+
+    def validate(self) -> list[Violation]:
+        """Every violation in the whole graph (slow on big graphs: for tests and the CLI)."""
+        with self._lock:
+            triples = list(self.store.triples())
+        return self.validator.check_vocabulary(triples) + self.validator.validate(to_rdflib_graph(triples))
+
+    def describe(self, nodes: Iterable[str], relations: Iterable[Relation]) -> list[ox.Triple]:
+        """The triples that show a subgraph: the nodes' types and literals, the facts, their
+        statements, and the articles those come from."""
+        triples: list[ox.Triple] = []
+        articles: set[str] = set()
+        with self._lock:
+            for node in nodes:
+                triples += [t for t in self.store.triples(ox.NamedNode(node), None, None)
+                            if t.predicate == _TYPE or isinstance(t.object, ox.Literal)]
+            for r in relations:
+                triples.append(ox.Triple(ox.NamedNode(r.subject), ox.NamedNode(r.predicate), ox.NamedNode(r.object)))
+                for ev in r.evidence:
+                    triples += list(self.store.triples(ox.NamedNode(ev.statement), None, None))
+                    articles.add(ev.source)
+            for article in sorted(articles):
+                triples += [t for t in self.store.triples(ox.NamedNode(article), None, None)
+                            if t.predicate == _TYPE or isinstance(t.object, ox.Literal)]
+        return triples
+
+    def ontology_triples(self) -> list[ox.Triple]:
+        """The ontology's own triples, with the blank nodes of its union classes."""
+        with self._lock:
+            selected = [t for t in self.store.triples() if t.subject.value.startswith(ONTOLOGY_IRI)]
+            frontier = [t.object for t in selected if isinstance(t.object, ox.BlankNode)]
+            seen: set[str] = set()
+            while frontier:
+                node = frontier.pop()
+                if node.value in seen:
+                    continue
+                seen.add(node.value)
+                for t in self.store.triples(node, None, None):
+                    selected.append(t)
+                    if isinstance(t.object, ox.BlankNode):
+                        frontier.append(t.object)
+        return selected
+
+    def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
+               ontology_only: bool = False) -> bytes:
+        """The whole graph, the ontology alone, or one entity's neighbourhood, serialised."""
+        rdf_format(fmt)  # refuse an unknown format before any work
+        if ontology_only:
+            return serialize(self.ontology_triples(), fmt)
+        if entity is not None:
+            sub = self.neighborhood(entity, depth)
+            return serialize(self.describe(sub.nodes, sub.edges), fmt)
+        with self._lock:
+            triples = list(self.store.triples())
+        return serialize(triples, fmt)
+
+    def stats(self) -> Stats:
+        with self._lock:
+            by_class: Counter[str] = Counter()
+            by_predicate: Counter[str] = Counter()
+            statements = total = 0
+            for t in self.store.triples():
+                total += 1
+                by_predicate[t.predicate.value] += 1
+                if t.predicate == _TYPE:
+                    if t.object.value in self.classes:
+                        by_class[t.object.value] += 1
+                    elif t.object.value == _STATEMENT:
+                        statements += 1
+        return Stats(triples=total, entities=sum(by_class.values()), statements=statements,
+                     by_class=dict(sorted(by_class.items())), by_predicate=dict(sorted(by_predicate.items())))
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """A copy of the graph as an ``rdflib.Graph``, for tools that expect one."""
+        with self._lock:
+            return to_rdflib_graph(self.store.triples())
+
+    def load(self, paths: Iterable[str | Path]) -> WriteResult:
+        """Add files (``.ttl``, ``.nt``, ``.jsonld``, ``.trig``) as one checked write."""
+        triples: list[ox.Triple] = []
+        for path in paths:
+            triples += parse_file(str(path))
+        return self.add(triples)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
+
+def _by_lang(value: LangString) -> tuple[str, str]:
+    return (value.lang or "", value.value)
+
+
+def _literal(value: LangString) -> ox.Literal:
+    return ox.Literal(value.value, language=value.lang) if value.lang else ox.Literal(value.value)
+
+
+def _present(store: TripleStore, t: ox.Triple) -> bool:
+    return any(True for _ in store.triples(t.subject, t.predicate, t.object))
+
+
+def _as_triples(data: str | bytes | rdflib.Graph | Iterable[ox.Triple], fmt: str) -> list[ox.Triple]:
+    if isinstance(data, (str, bytes)):
+        return parse_triples(data, rdf_format(fmt))
+    if isinstance(data, rdflib.Graph):
+        return parse_triples(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    return list(data)
+
+
+def _article_language(article: Entity) -> str | None:
+    values = article.attributes.get("http://purl.org/dc/terms/language", ())
+    return values[0].value if values else None
+
+
+def _article_text(article: Entity) -> str | None:
+    files = article.attributes.get(str(CKG.sourceFile), ())
+    if not files:
+        return None
+    try:
+        return seed.article_text(files[0].value)
+    except FileNotFoundError:
+        return None
+
+
+__all__ = ["KnowledgeGraph", "Limits", "Stats"]

@@ -1,0 +1,123 @@
+"""Plain values the graph layer hands out: strings and numbers, never rdflib or
+pyoxigraph terms, so the GraphQL layer and embedders cannot lose a datatype by accident."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .vocab import RESOURCE_BASE
+
+
+class Direction(str, Enum):
+    """Which way a relation is followed, seen from the entity asked about."""
+
+    OUTGOING = "OUTGOING"
+    INCOMING = "INCOMING"
+    BOTH = "BOTH"
+
+
+@dataclass(frozen=True, order=True)
+class LangString:
+    value: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a fact was taken from, where it sits, and which article it is in."""
+
+    text: str
+    lang: str | None
+    paragraph: int | None
+    source: str  # IRI of the ckg:Article
+    statement: str  # IRI of the rdf:Statement that carries it
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One asserted fact between two entities, with the evidence for it.
+
+    ``direction`` is relative to the entity the relation was asked for; in subgraphs and
+    paths it is ``OUTGOING`` (``subject`` → ``object`` as stated).
+    """
+
+    subject: str
+    predicate: str
+    object: str
+    direction: Direction = Direction.OUTGOING
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.subject, self.predicate, self.object)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """What the graph says about one resource, with terms turned into plain values."""
+
+    iri: str
+    types: tuple[str, ...]
+    labels: tuple[LangString, ...]
+    alt_labels: tuple[LangString, ...] = ()
+    # Other literal-valued properties, predicate IRI -> values (jobTitle, text, title ...).
+    attributes: dict[str, tuple[LangString, ...]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return slug_of(self.iri)
+
+    def label(self, lang: str | None = "en") -> str | None:
+        """The label in ``lang``, else English, else any label; None if unlabelled."""
+        for wanted in (lang, "en"):
+            for label in self.labels:
+                if wanted is not None and label.lang == wanted:
+                    return label.value
+        return self.labels[0].value if self.labels else None
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """A bounded neighbourhood: entity IRIs and the relations among them, both sorted."""
+
+    center: str
+    nodes: tuple[str, ...]
+    edges: tuple[Relation, ...]
+
+
+@dataclass(frozen=True)
+class Path:
+    """A simple path between two entities; ``edges[i]`` joins ``nodes[i]`` and ``nodes[i+1]``
+    in whichever direction the fact was stated."""
+
+    nodes: tuple[str, ...]
+    edges: tuple[Relation, ...]
+
+    @property
+    def length(self) -> int:
+        return len(self.edges)
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    added: int
+    removed: int
+
+
+def slug_of(iri: str) -> str:
+    """The resource id: the slug after the resource base, or the IRI itself otherwise."""
+    return iri[len(RESOURCE_BASE):] if iri.startswith(RESOURCE_BASE) else iri
+
+
+def iri_of(entity_id: str) -> str:
+    """The IRI for an id as the API takes it: a slug, a ``ckr:`` name or a full IRI."""
+    if entity_id.startswith("ckr:"):
+        entity_id = entity_id[4:]
+    if "://" in entity_id:
+        return entity_id
+    return RESOURCE_BASE + entity_id
+
+
+__all__ = ["Direction", "Entity", "Evidence", "LangString", "Path", "Relation", "Subgraph",
+           "WriteResult", "iri_of", "slug_of"]

@@ -1,0 +1,88 @@
+"""Checking data against the ontology and the SHACL shapes before it enters the graph.
+
+Two passes. A closed-vocabulary pass in Python refuses ``ckg:`` terms the ontology does
+not define (SHACL would quietly accept ``ckg:maker`` as just another predicate). Then
+pySHACL runs the shapes in ``seed/shapes.ttl`` with the ontology mixed in, so
+``rdfs:subClassOf`` makes a ``ckg:Company`` count as a ``ckg:Organization``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import RDF, SH
+
+from .. import seed
+from .errors import Violation
+from .vocab import CKG, compact
+
+CKG_NS = str(CKG._NS)
+
+
+class Validator:
+    """The shapes and the ontology, parsed once and reused for every check."""
+
+    def __init__(self, shapes: rdflib.Graph, ontology: rdflib.Graph) -> None:
+        self.shapes = shapes
+        self.ontology = ontology
+        self.terms = frozenset(str(s) for s in ontology.subjects() if str(s).startswith(CKG_NS))
+
+    @classmethod
+    def from_files(cls, shapes: Path = seed.SHAPES, ontology: Path = seed.ONTOLOGY) -> "Validator":
+        return cls(rdflib.Graph().parse(shapes, format="turtle"),
+                   rdflib.Graph().parse(ontology, format="turtle"))
+
+    def check_vocabulary(self, triples: Iterable[ox.Triple]) -> list[Violation]:
+        """Every ``ckg:`` predicate and class used must exist in the ontology."""
+        problems: dict[tuple[str, str], Violation] = {}
+        for t in triples:
+            for term, role in ((t.predicate, "predicate"), (t.object, "class")):
+                if role == "class" and t.predicate.value != str(RDF.type):
+                    continue
+                if isinstance(term, ox.NamedNode) and term.value.startswith(CKG_NS) \
+                        and term.value not in self.terms:
+                    problems[(t.subject.value, term.value)] = Violation(
+                        focus=compact(t.subject.value),
+                        message=f"unknown {role} {compact(term.value)}: the ontology does not define it")
+        return sorted(problems.values(), key=str)
+
+    def validate(self, data: rdflib.Graph, focus: Iterable[str] | None = None) -> list[Violation]:
+        """Run the shapes over ``data``; with ``focus``, only those nodes are checked."""
+        if len(data) == 0:
+            return []
+        focus_nodes = [rdflib.URIRef(f) for f in focus] if focus is not None else None
+        if focus_nodes == []:
+            return []
+        _conforms, report, _text = shacl_validate(
+            data, shacl_graph=self.shapes, ont_graph=self.ontology, inference="none",
+            advanced=False, allow_warnings=True, focus_nodes=focus_nodes)
+        return _violations(report)
+
+
+def _violations(report: rdflib.Graph) -> list[Violation]:
+    found = set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        value = report.value(result, SH.value)
+        found.add(Violation(
+            focus=compact(str(focus)) if isinstance(focus, rdflib.URIRef) else repr(str(focus)),
+            message=str(message) if message is not None else "breaks a shape",
+            path=compact(str(path)) if isinstance(path, rdflib.URIRef) else None,
+            value=_show(value) if value is not None and value != focus else None))
+    return sorted(found, key=str)
+
+
+def _show(term: rdflib.term.Node) -> str:
+    if isinstance(term, rdflib.URIRef):
+        return compact(str(term))
+    text = str(term)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+__all__ = ["Validator"]
