@@ -27,7 +27,7 @@ from .model import Direction, Entity, Evidence, LangString, Path as GraphPath, R
 from .projection import Fact, Projection
 from .search import NameIndex
 from .store import OxigraphStore, TripleStore, open_store
-from .terms import int_value, lang_string, parse_file, parse_triples, rdf_format, to_rdflib_graph
+from .terms import int_value, lang_string, parse_file, parse_triples, rdf_format, to_rdflib_graph, without_ontology
 from .validation import Validator
 from .vocab import CKG, ONTOLOGY_IRI, OWL, PROV, RDF, RDFS, SKOS
 
@@ -484,8 +484,8 @@ class KnowledgeGraph:
         """Add files (``.ttl``, ``.nt``, ``.jsonld``, ``.trig``) as one checked write."""
         triples: list[ox.Triple] = []
         for path in paths:
-            triples += parse_file(str(path))
-        return self.add(triples)
+            triples += parse_file(str(path), blank_nodes=True)
+        return self.add(without_ontology(triples, ONTOLOGY_IRI))
 
     def close(self) -> None:
         self.store.close()
@@ -509,10 +509,13 @@ def _present(store: TripleStore, t: ox.Triple) -> bool:
 
 def _as_triples(data: str | bytes | rdflib.Graph | Iterable[ox.Triple], fmt: str) -> list[ox.Triple]:
     if isinstance(data, (str, bytes)):
-        return parse_triples(data, rdf_format(fmt))
-    if isinstance(data, rdflib.Graph):
-        return parse_triples(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    return list(data)
+        triples = parse_triples(data, rdf_format(fmt), blank_nodes=True)
+    elif isinstance(data, rdflib.Graph):
+        triples = parse_triples(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES,
+                                blank_nodes=True)
+    else:
+        triples = list(data)
+    return without_ontology(triples, ONTOLOGY_IRI)
 
 
 def _article_language(article: Entity) -> str | None:

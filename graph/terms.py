@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
-from .errors import InvalidInput, ParseError
+from .errors import InvalidInput
 from .model import LangString
 from .store import parse_error
 
@@ -46,11 +46,12 @@ def format_for_file(path: str) -> ox.RdfFormat:
 
 
 def parse_triples(data: str | bytes, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
-                  source: str = "input") -> list[ox.Triple]:
+                  source: str = "input", *, blank_nodes: bool = False) -> list[ox.Triple]:
     """Parse RDF text into default-graph triples, refusing what chipkg cannot store faithfully.
 
-    Blank nodes are refused (they have no stable identity to expose as an id), and so are
-    named graphs; remote JSON-LD contexts are never fetched (pyoxigraph has no loader set).
+    Blank nodes are refused unless ``blank_nodes`` (they have no stable identity to expose
+    as an id), and so are named graphs; remote JSON-LD contexts are never fetched
+    (pyoxigraph has no document loader set).
     """
     try:
         quads = list(ox.parse(data, format=fmt, base_iri=None))
@@ -60,20 +61,36 @@ def parse_triples(data: str | bytes, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
     for quad in quads:
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             raise InvalidInput(f"{source}: named graphs are not supported (found {quad.graph_name})")
-        if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+        if not blank_nodes and (isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)):
             raise InvalidInput(f"{source}: blank nodes are not allowed; give the resource an IRI "
                                f"(near {quad.subject} {quad.predicate} {quad.object})")
         triples.append(quad.triple)
     return triples
 
 
-def parse_file(path: str) -> list[ox.Triple]:
+def parse_file(path: str, *, blank_nodes: bool = False) -> list[ox.Triple]:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         raise InvalidInput(f"{path}: {exc.strerror}") from exc
-    return parse_triples(data, format_for_file(path), source=path)
+    return parse_triples(data, format_for_file(path), source=path, blank_nodes=blank_nodes)
+
+
+def without_ontology(triples: Iterable[ox.Triple], ontology_iri: str) -> list[ox.Triple]:
+    """Data without the ontology's own triples, so an export can be loaded back.
+
+    chipkg's ontology comes from ``seed/ontology.ttl``; a copy inside loaded data (its
+    union classes are blank nodes) is dropped rather than duplicated. Any other blank
+    node is still refused.
+    """
+    kept = [t for t in triples
+            if not isinstance(t.subject, ox.BlankNode) and not t.subject.value.startswith(ontology_iri)]
+    for t in kept:
+        if isinstance(t.object, ox.BlankNode):
+            raise InvalidInput(f"blank nodes are not allowed; give the resource an IRI "
+                               f"(near {t.subject} {t.predicate} {t.object})")
+    return kept
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
@@ -131,4 +148,5 @@ def int_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> int | No
 
 
 __all__ = ["FORMATS", "format_for_file", "from_rdflib", "from_rdflib_graph", "int_value",
-           "lang_string", "parse_file", "parse_triples", "rdf_format", "to_rdflib", "to_rdflib_graph"]
+           "lang_string", "parse_file", "parse_triples", "rdf_format", "to_rdflib", "to_rdflib_graph",
+           "without_ontology"]
