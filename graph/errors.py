@@ -6,6 +6,7 @@
     │   └── ParseError          RDF syntax error, with line and column
     ├── ValidationFailed        well-formed data that breaks the ontology or the shapes
     ├── QueryTooLarge           a request over a depth, width or time budget
+    ├── Unauthenticated         a write without the configured bearer token
     └── StoreError              the store could not be opened or written
 
 The HTTP and GraphQL layers map ``code`` to a status and an ``extensions.code`` in one
@@ -75,9 +76,13 @@ class QueryTooLarge(ChipKGError):
     code = "QUERY_TOO_LARGE"
 
 
+class Unauthenticated(ChipKGError):
+    code = "UNAUTHENTICATED"
+
+
 class StoreError(ChipKGError):
     code = "STORE_ERROR"
 
 
 __all__ = ["ChipKGError", "InvalidInput", "NotFound", "ParseError", "QueryTooLarge",
-           "StoreError", "ValidationFailed", "Violation"]
+           "StoreError", "Unauthenticated", "ValidationFailed", "Violation"]

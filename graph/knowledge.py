@@ -17,17 +17,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.collection
 
 from .. import seed
 from .errors import InvalidInput, NotFound, QueryTooLarge, ValidationFailed, Violation
 from .export import serialize
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
-from .model import Direction, Entity, Evidence, LangString, Path as GraphPath, Relation, Subgraph, \
+from .model import Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
     WriteResult, iri_of
 from .projection import Fact, Projection
 from .search import NameIndex
 from .store import OxigraphStore, TripleStore, open_store
-from .terms import int_value, lang_string, parse_file, parse_triples, rdf_format, to_rdflib_graph, without_ontology
+from .terms import int_value, lang_string, parse_file, parse_triples, rdf_format, to_rdflib, to_rdflib_graph, \
+    without_ontology
 from .validation import Validator
 from .vocab import CKG, ONTOLOGY_IRI, OWL, PROV, RDF, RDFS, SKOS
 
@@ -303,14 +305,28 @@ class KnowledgeGraph:
                 if isinstance(link.subject, ox.NamedNode):
                     focus.add(link.subject.value)
         region = [t for n in sorted(focus) for t in self.store.triples(ox.NamedNode(n), None, None)]
-        return region, focus
+        # A statement is checked against the fact it describes, so that fact belongs too.
+        described = self._facts_described(region)
+        return region + [t for t in described if _present(self.store, t)], focus
+
+    @staticmethod
+    def _facts_described(triples: list[ox.Triple]) -> list[ox.Triple]:
+        parts: dict[str, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = defaultdict(dict)
+        for t in triples:
+            if t.predicate.value in (str(RDF.subject), str(RDF.predicate), str(RDF.object)):
+                parts[t.subject.value][t.predicate.value] = t.object
+        return [ox.Triple(p[str(RDF.subject)], p[str(RDF.predicate)], p[str(RDF.object)])
+                for p in parts.values() if len(p) == 3 and isinstance(p[str(RDF.predicate)], ox.NamedNode)
+                and not isinstance(p[str(RDF.subject)], ox.Literal)]
 
     def _validated_write(self, remove: list[ox.Triple], add: list[ox.Triple]) -> WriteResult:
         problems = self.validator.check_vocabulary(add)
         if problems:
             raise ValidationFailed(problems)
+        # Classes and predicates named by the write are vocabulary, not nodes to re-check.
         touched = {t.subject.value for t in remove + add} | {
-            t.object.value for t in remove + add if isinstance(t.object, ox.NamedNode) and t.predicate != _TYPE}
+            t.object.value for t in remove + add if isinstance(t.object, ox.NamedNode)
+            and t.predicate != _TYPE and t.predicate.value != str(RDF.predicate)}
         region, focus = self._region(touched)
         dropped = {str(t) for t in remove}
         after = [t for t in region if str(t) not in dropped] + add
@@ -318,7 +334,10 @@ class KnowledgeGraph:
         after += [t for o in sorted(objects) for t in self.store.triples(ox.NamedNode(o), _TYPE, None)
                   if str(t) not in dropped]
         after += [t for t in add if t.predicate == _TYPE]
-        violations = self.validator.validate(to_rdflib_graph(after), focus=focus | {t.subject.value for t in add})
+        # Objects are checked too: a range shape reports the (possibly literal) object.
+        checked = focus | {t.subject.value for t in add}
+        violations = self.validator.validate(to_rdflib_graph(after), focus=[
+            *checked, *(to_rdflib(t.object) for t in add if isinstance(t.object, ox.Literal))])
         if violations:
             raise ValidationFailed(violations)
         self.store.apply(remove, add)
@@ -446,6 +465,28 @@ class KnowledgeGraph:
                         frontier.append(t.object)
         return selected
 
+    def ontology_terms(self) -> list[OntologyTerm]:
+        """The ontology's classes and properties, unions of classes spelled out."""
+        graph = self.validator.ontology
+        kinds = {OWL.Class: "class", OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property"}
+        terms = []
+        for rdf_kind, kind in kinds.items():
+            for term in sorted(set(graph.subjects(RDF.type, rdf_kind))):
+                if not isinstance(term, rdflib.URIRef) or not str(term).startswith(str(CKG._NS)):
+                    continue
+                inverse = graph.value(term, OWL.inverseOf)
+                terms.append(OntologyTerm(
+                    iri=str(term), kind=kind,
+                    labels=tuple(sorted((LangString(str(o), o.language) for o in graph.objects(term, RDFS.label)),
+                                        key=_by_lang)),
+                    comment=str(graph.value(term, RDFS.comment) or "") or None,
+                    parents=tuple(sorted(str(o) for o in graph.objects(term, RDFS.subClassOf))),
+                    domain=_class_union(graph, graph.value(term, RDFS.domain)),
+                    range=_class_union(graph, graph.value(term, RDFS.range)),
+                    inverse=str(inverse) if inverse is not None else None,
+                    symmetric=(term, RDF.type, OWL.SymmetricProperty) in graph))
+        return terms
+
     def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
                ontology_only: bool = False) -> bytes:
         """The whole graph, the ontology alone, or one entity's neighbourhood, serialised."""
@@ -489,6 +530,15 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _class_union(graph: rdflib.Graph, node: rdflib.term.Node | None) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    union = graph.value(node, OWL.unionOf)
+    if union is None:
+        return (str(node),)
+    return tuple(str(member) for member in rdflib.collection.Collection(graph, union))
 
 
 def _local(iri: str) -> str:

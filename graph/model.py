@@ -100,6 +100,21 @@ class Path:
 
 
 @dataclass(frozen=True)
+class OntologyTerm:
+    """A class or property of the ontology, as plain values."""
+
+    iri: str
+    kind: str  # "class", "object property" or "datatype property"
+    labels: tuple[LangString, ...]
+    comment: str | None
+    parents: tuple[str, ...] = ()  # superclasses
+    domain: tuple[str, ...] = ()
+    range: tuple[str, ...] = ()
+    inverse: str | None = None
+    symmetric: bool = False
+
+
+@dataclass(frozen=True)
 class WriteResult:
     added: int
     removed: int
@@ -119,5 +134,5 @@ def iri_of(entity_id: str) -> str:
     return RESOURCE_BASE + entity_id
 
 
-__all__ = ["Direction", "Entity", "Evidence", "LangString", "Path", "Relation", "Subgraph",
+__all__ = ["Direction", "Entity", "Evidence", "LangString", "OntologyTerm", "Path", "Relation", "Subgraph",
            "WriteResult", "iri_of", "slug_of"]

@@ -82,12 +82,25 @@ def without_ontology(triples: Iterable[ox.Triple], ontology_iri: str) -> list[ox
 
     chipkg's ontology comes from ``seed/ontology.ttl``; a copy inside loaded data (its
     union classes are blank nodes) is dropped rather than duplicated. Any other blank
-    node is still refused.
+    node is refused.
     """
-    kept = [t for t in triples
-            if not isinstance(t.subject, ox.BlankNode) and not t.subject.value.startswith(ontology_iri)]
+    triples = list(triples)
+    by_subject: dict[str, list[ox.Triple]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            by_subject.setdefault(t.subject.value, []).append(t)
+    ontology = [t for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(ontology_iri)]
+    owned: set[str] = set()
+    frontier = [t.object.value for t in ontology if isinstance(t.object, ox.BlankNode)]
+    while frontier:
+        node = frontier.pop()
+        if node not in owned:
+            owned.add(node)
+            frontier += [t.object.value for t in by_subject.get(node, ()) if isinstance(t.object, ox.BlankNode)]
+    kept = [t for t in triples if not (isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(ontology_iri))
+            and not (isinstance(t.subject, ox.BlankNode) and t.subject.value in owned)]
     for t in kept:
-        if isinstance(t.object, ox.BlankNode):
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
             raise InvalidInput(f"blank nodes are not allowed; give the resource an IRI "
                                f"(near {t.subject} {t.predicate} {t.object})")
     return kept

@@ -50,23 +50,31 @@ class Validator:
                         message=f"unknown {role} {compact(term.value)}: the ontology does not define it")
         return sorted(problems.values(), key=str)
 
-    def validate(self, data: rdflib.Graph, focus: Iterable[str] | None = None) -> list[Violation]:
-        """Run the shapes over ``data``; with ``focus``, only those nodes are checked."""
+    def validate(self, data: rdflib.Graph, focus: Iterable[str | rdflib.term.Node] | None = None) -> list[Violation]:
+        """Run the shapes over ``data``; with ``focus``, report only those nodes' violations.
+
+        The focus is applied to the report, not through pySHACL's ``focus_nodes`` option:
+        that option also filters the value nodes of ``sh:qualifiedValueShape``, which then
+        all "conform", so a missing ``@ja`` label went unreported (pySHACL 0.40).
+        """
         if len(data) == 0:
             return []
-        focus_nodes = [rdflib.URIRef(f) for f in focus] if focus is not None else None
-        if focus_nodes == []:
+        wanted = {f if isinstance(f, rdflib.term.Node) else rdflib.URIRef(f) for f in focus} \
+            if focus is not None else None
+        if wanted is not None and not wanted:
             return []
         _conforms, report, _text = shacl_validate(
             data, shacl_graph=self.shapes, ont_graph=self.ontology, inference="none",
-            advanced=False, allow_warnings=True, focus_nodes=focus_nodes)
-        return _violations(report)
+            advanced=False, allow_warnings=True)
+        return _violations(report, wanted)
 
 
-def _violations(report: rdflib.Graph) -> list[Violation]:
+def _violations(report: rdflib.Graph, wanted: set[rdflib.term.Node] | None = None) -> list[Violation]:
     found = set()
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
+        if wanted is not None and focus not in wanted:
+            continue
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage)
         value = report.value(result, SH.value)

@@ -1,0 +1,68 @@
+"""The per-request context: the graph, whether the caller may write, and the DataLoaders.
+
+Loaders are built per request (never at module level), so one request's cache cannot
+leak into another's and a write is seen by the next request.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from strawberry.dataloader import DataLoader
+
+from ..graph import Direction, Entity, KnowledgeGraph, QueryTooLarge, Relation
+
+RelationKey = tuple[str, tuple[str, ...] | None, Direction]
+
+# How many entities and relations one request may materialise before it is refused;
+# depth and `first` limits alone still allow 100 × 100 × 100 fan-out.
+DEFAULT_RESULT_BUDGET = 20_000
+
+
+@dataclass
+class Budget:
+    remaining: int
+
+    def spend(self, count: int) -> None:
+        self.remaining -= count
+        if self.remaining < 0:
+            raise QueryTooLarge("the query asks for too many objects in all; ask for fewer "
+                                "items per list or less nesting")
+
+
+@dataclass
+class Context:
+    kg: KnowledgeGraph
+    authorized: bool = False
+    entities: DataLoader[str, Entity | None] = field(init=False)
+    relations: DataLoader[RelationKey, list[Relation]] = field(init=False)
+    budget: Budget = field(default_factory=lambda: Budget(DEFAULT_RESULT_BUDGET))
+
+    def __post_init__(self) -> None:
+        kg = self.kg
+
+        async def load_entities(iris: list[str]) -> list[Entity | None]:
+            return kg.entities(iris)
+
+        async def load_relations(keys: list[RelationKey]) -> list[list[Relation]]:
+            # One graph call per (predicates, direction) group, not one per entity.
+            groups: dict[tuple[tuple[str, ...] | None, Direction], list[int]] = defaultdict(list)
+            for index, (_, predicates, direction) in enumerate(keys):
+                groups[(predicates, direction)].append(index)
+            results: list[list[Relation]] = [[] for _ in keys]
+            for (predicates, direction), indexes in groups.items():
+                found = kg.relations_many([keys[i][0] for i in indexes], predicates, direction)
+                for i, relations in zip(indexes, found):
+                    results[i] = relations
+            return results
+
+        self.entities = DataLoader(load_fn=load_entities)
+        self.relations = DataLoader(load_fn=load_relations)
+
+    @classmethod
+    def for_request(cls, kg: KnowledgeGraph, authorized: bool = False) -> "Context":
+        return cls(kg=kg, authorized=authorized)
+
+
+__all__ = ["Context", "RelationKey"]

@@ -1,0 +1,63 @@
+"""Every GraphQL error gets a stable ``extensions.code``: the one place codes are assigned.
+
+chipkg's own errors carry their code (``NOT_FOUND``, ``VALIDATION_FAILED``,
+``QUERY_TOO_LARGE``, ``UNAUTHENTICATED`` …). Limits enforced by strawberry's validation
+extensions become ``QUERY_TOO_LARGE``; other validation errors ``GRAPHQL_VALIDATION_FAILED``,
+syntax errors ``GRAPHQL_PARSE_FAILED``. Anything unexpected is masked as
+``INTERNAL_SERVER_ERROR`` so no internals or tracebacks reach a client.
+"""
+
+from __future__ import annotations
+
+from graphql.error import GraphQLError, GraphQLSyntaxError
+from strawberry.types import ExecutionResult
+
+from ..graph import ChipKGError, ValidationFailed
+
+# Fragments of the messages strawberry's limit extensions produce.
+_LIMIT_MESSAGES = ("exceeds maximum operation depth", "maximum number of aliases", "number of tokens",
+                   "token limit", "syntax error: token limit")
+
+
+def code_for(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(original, ChipKGError):
+        return original.code
+    if isinstance(error, GraphQLSyntaxError) or error.message.startswith("Syntax Error"):
+        if any(m in error.message.lower() for m in _LIMIT_MESSAGES):
+            return "QUERY_TOO_LARGE"
+        return "GRAPHQL_PARSE_FAILED"
+    if original is None:
+        if any(m in error.message.lower() for m in _LIMIT_MESSAGES):
+            return "QUERY_TOO_LARGE"
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def _with_code(error: GraphQLError) -> GraphQLError:
+    code = code_for(error)
+    extensions = dict(error.extensions or {})
+    extensions["code"] = code
+    message = error.message
+    if code == "INTERNAL_SERVER_ERROR":
+        message = "internal error; the request was not completed"
+    if isinstance(error.original_error, ValidationFailed):
+        extensions["violations"] = [str(v) for v in error.original_error.violations]
+    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, original_error=None if code == "INTERNAL_SERVER_ERROR"
+                        else error.original_error, extensions=extensions)
+
+
+def with_codes(result: ExecutionResult) -> ExecutionResult:
+    """The result with a code on every error (run after execution, parse errors included)."""
+    if result.errors:
+        result.errors = [_with_code(e) for e in result.errors]
+    return result
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Only these deserve a traceback in the log; user errors are answers, not incidents."""
+    return code_for(error) == "INTERNAL_SERVER_ERROR"
+
+
+__all__ = ["code_for", "is_unexpected", "with_codes"]

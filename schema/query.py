@@ -1,0 +1,102 @@
+"""The ``Query`` root: lookups, lists, search and traversal."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import strawberry
+
+from ..graph import Direction as Dir
+from ..graph.model import iri_of
+from ..graph.vocab import ONTOLOGY_IRI, compact
+from .entities import Chip, Company, Entity, Person, Policy, Regulator, as_graphql
+from .ontology import Count, Ontology, Stats, ontology_of
+from .pagination import Connection, Edge, check_first, paginate
+from .relations import Direction
+from .traversal import Path, Subgraph
+
+
+async def _class_page(info: strawberry.Info, class_name: str, first: int | None, after: str | None) -> Connection:
+    iris = info.context.kg.instances(class_name)
+    page, page_info, total = paginate(iris, lambda iri: iri, first, after)
+    found = await info.context.entities.load_many([iri for _, iri in page])
+    info.context.budget.spend(len(found))
+    return Connection(edges=[Edge(cursor=c, node=as_graphql(e)) for (c, _), e in zip(page, found) if e],
+                      page_info=page_info, total_count=total)
+
+
+@strawberry.type(description="Questions about AI-chip companies, chips, regulators, policies and people.")
+class Query:
+    @strawberry.field(description="One entity by id (`nvidia`), `ckr:` name or IRI; null if unknown.")
+    async def entity(self, info: strawberry.Info, id: strawberry.ID) -> Entity | None:
+        found = await info.context.entities.load(iri_of(id))
+        return as_graphql(found) if found is not None else None
+
+    @strawberry.field(description="Entities whose labels or aliases contain `text`, in any language, ignoring "
+                                  "case and full/half width; exact matches first. `types` are class names.")
+    def search(self, info: strawberry.Info, text: str, types: list[str] | None = None,
+               first: int | None = 10) -> list[Entity]:
+        found = info.context.kg.search(text, types=types, limit=check_first(first, default=10))
+        return [as_graphql(e) for e in found]
+
+    @strawberry.field(description="Companies, paged.")
+    async def companies(self, info: strawberry.Info, first: int | None = 20,
+                        after: str | None = None) -> Connection[Company]:
+        return await _class_page(info, "Company", first, after)
+
+    @strawberry.field(description="Chips, paged.")
+    async def chips(self, info: strawberry.Info, first: int | None = 20, after: str | None = None) -> Connection[Chip]:
+        return await _class_page(info, "Chip", first, after)
+
+    @strawberry.field(description="Regulators and governments, paged.")
+    async def regulators(self, info: strawberry.Info, first: int | None = 20,
+                         after: str | None = None) -> Connection[Regulator]:
+        return await _class_page(info, "Regulator", first, after)
+
+    @strawberry.field(description="Policies, paged.")
+    async def policies(self, info: strawberry.Info, first: int | None = 20,
+                       after: str | None = None) -> Connection[Policy]:
+        return await _class_page(info, "Policy", first, after)
+
+    @strawberry.field(description="People, paged.")
+    async def people(self, info: strawberry.Info, first: int | None = 20,
+                     after: str | None = None) -> Connection[Person]:
+        return await _class_page(info, "Person", first, after)
+
+    @strawberry.field(description="Instances of any ontology class (`Organization`, `Place`, `Quote` …), paged.")
+    async def entities(self, info: strawberry.Info, type: str, first: int | None = 20,
+                       after: str | None = None) -> Connection[Entity]:
+        return await _class_page(info, type, first, after)
+
+    @strawberry.field(description="Entities within `depth` hops of `id` and the facts between them, with evidence "
+                                  "and as Turtle. `predicates` are local names; direction is relative to `id`.")
+    async def neighborhood(self, info: strawberry.Info, id: strawberry.ID, depth: int = 1,
+                           predicates: list[str] | None = None,
+                           direction: Direction = Dir.BOTH) -> Subgraph:  # type: ignore[valid-type]
+        # CPU-bound on big graphs: off the event loop so other clients keep being served.
+        found = await asyncio.to_thread(info.context.kg.neighborhood, id, depth, predicates, Dir(direction))
+        return Subgraph(_subgraph=found)
+
+    @strawberry.field(description="Up to `first` (≤ 10) simple paths of at most `maxLength` (≤ 6) hops between "
+                                  "two entities, shortest first, following facts in either direction.")
+    async def paths(self, info: strawberry.Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+                    to: strawberry.ID, max_length: int = 4, first: int = 3) -> list[Path]:
+        found = await asyncio.to_thread(info.context.kg.paths, from_, to, max_length, first)
+        return [Path(_path=p) for p in found]
+
+    @strawberry.field(description="The ontology's classes and properties.")
+    def ontology(self, info: strawberry.Info) -> Ontology:
+        return ontology_of(info.context.kg.ontology_terms(), ONTOLOGY_IRI)
+
+    @strawberry.field(description="Counts of triples, entities by class and triples by predicate.")
+    async def stats(self, info: strawberry.Info) -> Stats:
+        kg = info.context.kg
+        stats = await asyncio.to_thread(kg.stats)
+        return Stats(triples=stats.triples, entities=stats.entities, statements=stats.statements,
+                     by_class=[Count(key=compact(k), count=v) for k, v in stats.by_class.items()],
+                     by_predicate=[Count(key=compact(k), count=v) for k, v in stats.by_predicate.items()],
+                     version=kg.version)
+
+
+__all__ = ["Query"]
