@@ -44,11 +44,13 @@ def build_schema(*, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES,
     return ChipKGSchema(
         query=Query, mutation=Mutation, types=list(ENTITY_TYPES),
         extensions=[
-            MaxTokensLimiter(max_token_count=max_tokens),
-            QueryDepthLimiter(max_depth=max_depth),
-            MaxAliasesLimiter(max_alias_count=max_aliases),
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
+            # Factories: strawberry builds fresh extensions per request (the parse and
+            # validation caches themselves are shared, keyed by maxsize).
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
         ])
 
 
