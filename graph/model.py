@@ -70,11 +70,7 @@ class Entity:
 
     def label(self, lang: str | None = "en") -> str | None:
         """The label in ``lang``, else English, else any label; None if unlabelled."""
-        for wanted in (lang, "en"):
-            for label in self.labels:
-                if wanted is not None and label.lang == wanted:
-                    return label.value
-        return self.labels[0].value if self.labels else None
+        return pick_lang(self.labels, lang)
 
 
 @dataclass(frozen=True)
@@ -120,6 +116,16 @@ class WriteResult:
     removed: int
 
 
+def pick_lang(values: tuple[LangString, ...], lang: str | None) -> str | None:
+    """The value in ``lang``, else in English, else the first; the one fallback rule for
+    labels, titles and comments everywhere."""
+    for wanted in (lang, "en"):
+        for v in values:
+            if wanted is not None and v.lang == wanted:
+                return v.value
+    return values[0].value if values else None
+
+
 def slug_of(iri: str) -> str:
     """The resource id: the slug after the resource base, or the IRI itself otherwise."""
     return iri[len(RESOURCE_BASE):] if iri.startswith(RESOURCE_BASE) else iri
@@ -135,4 +141,4 @@ def iri_of(entity_id: str) -> str:
 
 
 __all__ = ["Direction", "Entity", "Evidence", "LangString", "OntologyTerm", "Path", "Relation", "Subgraph",
-           "WriteResult", "iri_of", "slug_of"]
+           "WriteResult", "iri_of", "pick_lang", "slug_of"]

@@ -11,6 +11,7 @@ import strawberry
 
 from ..graph import model
 from ..graph.model import Direction as Dir
+from ..graph.model import pick_lang
 from ..graph.vocab import CKG, RDFS, SCHEMA
 from .pagination import Connection, Edge, paginate
 from .relations import Direction, Relation, relation_key
@@ -27,14 +28,6 @@ class LangString:
 
 def _lang_strings(values: tuple[model.LangString, ...]) -> list[LangString]:
     return [LangString(value=v.value, lang=v.lang) for v in values]
-
-
-def _pick(values: tuple[model.LangString, ...], lang: str | None) -> str | None:
-    for wanted in (lang, "en"):
-        for v in values:
-            if wanted is not None and v.lang == wanted:
-                return v.value
-    return values[0].value if values else None
 
 
 @strawberry.interface(description="Anything the graph knows about: a company, chip, regulator, policy, person …")
@@ -67,7 +60,7 @@ class Entity:
 
     @strawberry.field(description="What the article says this entity is (rdfs:comment), in `lang` if available.")
     def description(self, lang: str | None = "en") -> str | None:
-        return _pick(self._entity.attributes.get(_COMMENT, ()), lang)
+        return pick_lang(self._entity.attributes.get(_COMMENT, ()), lang)
 
     @strawberry.field(description="Facts linking this entity to others, with evidence; filter by predicate "
                                   "local names and direction; paged.")
@@ -89,7 +82,7 @@ class Entity:
         return [as_graphql(e) for e in found if e is not None]
 
     def _text(self, predicate: str, lang: str | None) -> str | None:
-        return _pick(self._entity.attributes.get(predicate, ()), lang)
+        return pick_lang(self._entity.attributes.get(predicate, ()), lang)
 
 
 @strawberry.type(description="An organization: an association, school, ministry or other body.")

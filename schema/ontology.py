@@ -5,16 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from ..graph import model
+from ..graph.model import pick_lang
 from ..graph.vocab import compact
 from .entities import LangString
-
-
-def _label(labels: tuple[model.LangString, ...], lang: str | None) -> str | None:
-    for wanted in (lang, "en"):
-        for v in labels:
-            if v.lang == wanted:
-                return v.value
-    return labels[0].value if labels else None
 
 
 @strawberry.type(description="A class or property of the chipkg ontology.")
@@ -35,7 +28,7 @@ class OntologyTerm:
 
     @strawberry.field(description="Label in `lang`, else English.")
     def label(self, lang: str | None = "en") -> str | None:
-        return _label(self._term.labels, lang)
+        return pick_lang(self._term.labels, lang)
 
     @strawberry.field(description="Every label.")
     def labels(self) -> list[LangString]:
