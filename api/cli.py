@@ -1,5 +1,5 @@
-"""The ``chipkg`` command line: export, validate, load and stats (serve and query come
-with the HTTP service).
+"""The ``chipkg`` command line: export, validate, load, stats, and (from ``serve.py``)
+serve and query.
 
 Every user error is one line on stderr and a non-zero exit, never a traceback.
 """
@@ -16,6 +16,7 @@ from ..graph import ChipKGError, KnowledgeGraph, ParseError, ValidationFailed
 from ..graph.terms import parse_file, to_rdflib_graph
 from ..graph.validation import Validator
 from ..graph.vocab import compact
+from .serve import add_parsers, cmd_query, cmd_serve
 
 DEFAULT_STORE = "memory"
 
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="count triples, entities by class and facts by predicate")
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _store_arg(stats)
+
+    add_parsers(commands, _store_arg)
     return parser
 
 
@@ -119,7 +122,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"export": cmd_export, "validate": cmd_validate, "load": cmd_load, "stats": cmd_stats}
+COMMANDS = {"export": cmd_export, "validate": cmd_validate, "load": cmd_load, "stats": cmd_stats,
+            "serve": cmd_serve, "query": cmd_query}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
