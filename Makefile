@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
-#   make run    install into .venv and run chipkg on the embedded seed graph
+#   make run    install into .venv and serve the embedded seed graph on 127.0.0.1:8000
 #   make test   install into .venv with the test tools and run the whole suite
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/chipkg export
+	$(BIN)/chipkg serve
 
 test: $(STAMP)
 	$(BIN)/lint-imports
