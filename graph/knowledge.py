@@ -395,6 +395,9 @@ class KnowledgeGraph:
         p = self.predicate_iri(predicate)
         s, o, source = iri_of(subject_id), iri_of(object_id), iri_of(source_id)
         with self._lock:
+            for entity_id, iri in ((subject_id, s), (object_id, o)):
+                if self._read_entity(iri) is None:
+                    raise NotFound(f"no entity with id {entity_id!r}")
             article = self._read_entity(source)
             if article is None or str(CKG.Article) not in article.types:
                 raise NotFound(f"no article with id {source_id!r}")

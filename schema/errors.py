@@ -16,7 +16,8 @@ from ..graph import ChipKGError, ValidationFailed
 
 # Fragments of the messages strawberry's limit extensions produce.
 _LIMIT_MESSAGES = ("exceeds maximum operation depth", "maximum number of aliases", "number of tokens",
-                   "token limit", "syntax error: token limit", "aliases found. allowed", "tokens. parsing aborted")
+                   "token limit", "syntax error: token limit", "aliases found. allowed", "tokens. parsing aborted",
+                   "validation aborted")
 
 
 def code_for(error: GraphQLError) -> str:

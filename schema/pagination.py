@@ -36,7 +36,9 @@ def decode_cursor(cursor: str) -> str:
 
 def check_first(first: int | None, default: int = 20) -> int:
     first = default if first is None else first
-    if not 0 <= first <= MAX_FIRST:
+    if first < 0:
+        raise InvalidInput(f"first must not be negative, not {first}")
+    if first > MAX_FIRST:
         raise QueryTooLarge(f"first must be between 0 and {MAX_FIRST}, not {first}")
     return first
 
