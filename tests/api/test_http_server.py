@@ -392,6 +392,16 @@ def test_oversized_body_is_413(http: httpx.Client, path: str, chunked: bool) -> 
     assert ("transfer-encoding" in response.request.headers) == chunked
 
 
+def test_oversized_body_refused_before_100_continue(server: str) -> None:
+    # curl sends `Expect: 100-continue` for big bodies: the 413 must come without the body.
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: %d\r\nExpect: 100-continue\r\n\r\n" % (2 * MIB))
+        head = conn.recv(4096)
+    assert head.startswith(b"HTTP/1.1 413 "), head
+
+
 def test_body_under_the_limit_is_read(http: httpx.Client) -> None:
     padding = "#" + "x" * (MIB // 2) + "\n"
     response = http.post("/sparql", content=(padding + "ASK {}").encode(),
