@@ -261,7 +261,7 @@ PWNED = f"ASK {{ <{CKR}nvidia> <{CKG}makes> <{CKR}pwned> }}"
     ({"data": {"update": INSERT}}, "SPARQL_REFUSED"),
     ({"data": {"query": INSERT}}, "SPARQL_REFUSED"),
     ({"params": {"update": INSERT}, "method": "GET"}, "SPARQL_REFUSED"),
-    ({"params": {"query": f"LOAD <http://127.0.0.1:9/data.ttl>"}, "method": "GET"}, "SPARQL_REFUSED"),
+    ({"params": {"query": "LOAD <http://127.0.0.1:9/data.ttl>"}, "method": "GET"}, "SPARQL_REFUSED"),
     ({"params": {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}, "method": "GET"},
      "SPARQL_REFUSED"),
     ({"params": {"query": "select * where { service silent <http://127.0.0.1:9/> { ?s ?p ?o } }"}, "method": "GET"},
