@@ -25,7 +25,7 @@ from .export import serialize
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
 from .model import Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
     WriteResult, iri_of
-from .projection import Fact, Projection
+from .projection import Fact, traversal_for
 from .search import NameIndex
 from .store import OxigraphStore, TripleStore, open_store
 from .terms import int_value, lang_string, parse_file, parse_triples, rdf_format, to_rdflib, to_rdflib_graph, \
@@ -79,8 +79,7 @@ class KnowledgeGraph:
                               for c in self.classes}
         if seed_data and len(self.store) == 0:
             self.store.apply((), self._seed_triples())
-        self.projection = Projection(self.object_properties)
-        self.projection.add(self._facts(self.store.triples()))
+        self.projection = traversal_for(self.store, self.object_properties)
         self.names = NameIndex()
         for iri in self._entity_iris():
             self._index(iri)
@@ -115,9 +114,19 @@ class KnowledgeGraph:
             self.names.discard(iri)
 
     def _read_entity(self, iri: str) -> Entity | None:
+        return self._read_entities([iri])[0]
+
+    def _read_entities(self, iris: list[str]) -> list[Entity | None]:
+        """Entities for many IRIs from one batched store read."""
+        by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+        for t in self.store.triples_of([ox.NamedNode(i) for i in dict.fromkeys(iris)]):
+            by_subject[t.subject.value].append(t)
+        return [self._entity_from(iri, by_subject.get(iri, [])) for iri in iris]
+
+    def _entity_from(self, iri: str, triples: list[ox.Triple]) -> Entity | None:
         types, labels, alts = [], [], []
         attributes: dict[str, list[LangString]] = defaultdict(list)
-        for t in self.store.triples(ox.NamedNode(iri), None, None):
+        for t in triples:
             p = t.predicate.value
             if p == _TYPE.value:
                 types.append(t.object.value)
@@ -144,7 +153,7 @@ class KnowledgeGraph:
     def entities(self, ids: Iterable[str]) -> list[Entity | None]:
         """Many entities in one call (for DataLoaders), ``None`` where an id is unknown."""
         with self._lock:
-            return [self._read_entity(iri_of(i)) for i in ids]
+            return self._read_entities([iri_of(i) for i in ids])
 
     def class_iri(self, name: str) -> str:
         iri = name if "://" in name else str(CKG._NS) + name.removeprefix("ckg:")
@@ -172,7 +181,7 @@ class KnowledgeGraph:
             allowed = {iri for name in types for iri in self.instances(name)}
         with self._lock:
             hits = self.names.search(text, limit=limit, allowed=allowed)
-            return [e for e in (self._read_entity(i) for i in hits) if e is not None]
+            return [e for e in self._read_entities(hits) if e is not None]
 
     # ------------------------------------------------------------ relations and traversal
 
@@ -193,30 +202,22 @@ class KnowledgeGraph:
         return iri
 
     def _evidence(self, facts: Iterable[Fact]) -> dict[Fact, tuple[Evidence, ...]]:
-        """Evidence for many facts, reading each subject's statements once."""
+        """Evidence for many facts in two batched store reads: the statements about the
+        facts' subjects, then those statements' triples."""
         wanted = set(facts)
+        subjects = [ox.NamedNode(s) for s in sorted({f[0] for f in wanted})]
+        statements = sorted({link.subject.value for link in self.store.triples_to(_SUBJECT, subjects)
+                             if isinstance(link.subject, ox.NamedNode)})
+        by_statement: dict[str, list[ox.Triple]] = defaultdict(list)
+        for t in self.store.triples_of([ox.NamedNode(st) for st in statements]):
+            by_statement[t.subject.value].append(t)
         found: dict[Fact, list[Evidence]] = defaultdict(list)
-        for subject in sorted({f[0] for f in wanted}):
-            for link in self.store.triples(None, _SUBJECT, ox.NamedNode(subject)):
-                described = self._describe_statement(link.subject)
-                if described is not None and described[0] in wanted:
-                    found[described[0]].extend(described[1])
+        for statement, triples in by_statement.items():
+            described = _describe_statement(statement, triples)
+            if described is not None and described[0] in wanted:
+                found[described[0]].extend(described[1])
         return {f: tuple(sorted(found.get(f, ()), key=lambda e: (e.source, e.paragraph or 0, e.text)))
                 for f in wanted}
-
-    def _describe_statement(self, statement: ox.NamedNode | ox.BlankNode) -> tuple[Fact, list[Evidence]] | None:
-        values: dict[str, list] = defaultdict(list)
-        for t in self.store.triples(statement, None, None):
-            values[t.predicate.value].append(t.object)
-        try:
-            (s,), (p,), (o,) = values[str(RDF.subject)], values[str(RDF.predicate)], values[str(RDF.object)]
-        except ValueError:
-            return None
-        paragraph = int_value(values[str(CKG.paragraph)][0]) if values[str(CKG.paragraph)] else None
-        source = values[str(PROV.wasDerivedFrom)][0].value if values[str(PROV.wasDerivedFrom)] else ""
-        evidence = [Evidence(text=e.value, lang=e.language, paragraph=paragraph, source=source,
-                             statement=statement.value) for e in values[str(CKG.evidence)]]
-        return (s.value, p.value, o.value), evidence
 
     def _relations(self, facts: Iterable[Fact], seen_from: str | None = None) -> list[Relation]:
         facts = sorted(set(facts))
@@ -533,6 +534,22 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _describe_statement(statement: str, triples: list[ox.Triple]) -> tuple[Fact, list[Evidence]] | None:
+    """The fact a reified statement describes and the evidence it carries."""
+    values: dict[str, list] = defaultdict(list)
+    for t in triples:
+        values[t.predicate.value].append(t.object)
+    try:
+        (s,), (p,), (o,) = values[str(RDF.subject)], values[str(RDF.predicate)], values[str(RDF.object)]
+    except ValueError:
+        return None
+    paragraph = int_value(values[str(CKG.paragraph)][0]) if values[str(CKG.paragraph)] else None
+    source = values[str(PROV.wasDerivedFrom)][0].value if values[str(PROV.wasDerivedFrom)] else ""
+    evidence = [Evidence(text=e.value, lang=e.language, paragraph=paragraph, source=source, statement=statement)
+                for e in values[str(CKG.evidence)]]
+    return (s.value, p.value, o.value), evidence
 
 
 def _class_union(graph: rdflib.Graph, node: rdflib.term.Node | None) -> tuple[str, ...]:

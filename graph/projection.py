@@ -15,9 +15,11 @@ import time
 from collections.abc import Iterable, Iterator
 
 import networkx as nx
+import pyoxigraph as ox
 
 from .errors import QueryTooLarge
 from .model import Direction
+from .store import TripleStore
 
 Fact = tuple[str, str, str]  # (subject IRI, predicate IRI, object IRI)
 
@@ -29,8 +31,12 @@ class Projection:
         # Paths ignore direction: "the CAC summoned Nvidia, whose CEO is Jensen Huang".
         self.undirected: nx.Graph = nx.Graph()
 
-    def keeps(self, fact: Fact) -> bool:
-        return fact[1] in self.object_properties
+    def load(self, store: TripleStore) -> None:
+        """Project the store's facts: one pattern match per object property."""
+        for predicate in sorted(self.object_properties):
+            self.add((t.subject.value, predicate, t.object.value)
+                     for t in store.triples(None, ox.NamedNode(predicate), None)
+                     if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode))
 
     def add(self, facts: Iterable[Fact]) -> None:
         for s, p, o in facts:
@@ -130,4 +136,19 @@ class Projection:
         return sorted(self.undirected.edges[a, b]["facts"])
 
 
-__all__ = ["Fact", "Projection"]
+def traversal_for(store: TripleStore, object_properties: Iterable[str]) -> Projection:
+    """The traversal engine for ``store``: a networkx projection, built from the store.
+
+    A store that sets ``remote = True`` (a SPARQL server) must not be pulled into memory;
+    the scale issue gives it a traversal that expands frontiers with batched queries.
+    """
+    if getattr(store, "remote", False):
+        from .remote import RemoteTraversal  # only remote deployments need it
+
+        return RemoteTraversal(store, object_properties)  # type: ignore[return-value]
+    projection = Projection(object_properties)
+    projection.load(store)
+    return projection
+
+
+__all__ = ["Fact", "Projection", "traversal_for"]

@@ -117,10 +117,21 @@ class BrokenStore:
         self.inner = inner
         self.broken = False
 
-    def triples(self, *pattern):
+    def _fail(self) -> None:
         if self.broken:
             raise RuntimeError("Traceback (most recent call last): /srv/secret/path.py line 1")
+
+    def triples(self, *pattern):
+        self._fail()
         return self.inner.triples(*pattern)
+
+    def triples_of(self, subjects):
+        self._fail()
+        return self.inner.triples_of(subjects)
+
+    def triples_to(self, predicate, objects):
+        self._fail()
+        return self.inner.triples_to(predicate, objects)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
