@@ -7,12 +7,15 @@ fifty companies with their products costs a few batched graph calls, not fifty.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from ..graph import model
 from ..graph.model import Direction as Dir
 from ..graph.model import pick_lang
 from ..graph.vocab import CKG, RDFS, SCHEMA
+from .arguments import After, First, Lang, Predicates
 from .pagination import Connection, Edge, paginate
 from .relations import Direction, Relation, relation_key
 
@@ -43,7 +46,7 @@ class Entity:
         return self._entity.iri
 
     @strawberry.field(description="The label in `lang`, else English, else any label.")
-    def label(self, lang: str | None = "en") -> str | None:
+    def label(self, lang: Lang = "en") -> str | None:
         return self._entity.label(lang)
 
     @strawberry.field(description="Every label, in every language.")
@@ -59,16 +62,17 @@ class Entity:
         return [t.removeprefix(CKG_NS) for t in self._entity.types if t.startswith(CKG_NS)]
 
     @strawberry.field(description="What the article says this entity is (rdfs:comment), in `lang` if available.")
-    def description(self, lang: str | None = "en") -> str | None:
+    def description(self, lang: Lang = "en") -> str | None:
         return pick_lang(self._entity.attributes.get(_COMMENT, ()), lang)
 
     @strawberry.field(description="Facts linking this entity to others, with evidence; filter by predicate "
                                   "local names and direction; paged.")
-    async def relations(self, info: strawberry.Info, predicate: list[str] | None = None,
-                        direction: Direction = Dir.BOTH,  # type: ignore[valid-type]
-                        first: int | None = 20, after: str | None = None) -> Connection[Relation]:
+    async def relations(self, info: strawberry.Info, predicate: Predicates = None,
+                        direction: Annotated[Direction, strawberry.argument(
+                            description="OUTGOING, INCOMING or BOTH, seen from this entity.")] = Direction.BOTH,
+                        first: First = 20, after: After = None) -> Connection[Relation]:
         predicates = tuple(info.context.kg.predicate_iri(p) for p in predicate) if predicate else None
-        found = await info.context.relations.load((self._entity.iri, predicates, Dir(direction)))
+        found = await info.context.relations.load((self._entity.iri, predicates, direction.plain()))
         page, page_info, total = paginate(found, relation_key, first, after)
         info.context.budget.spend(len(page))
         return Connection(edges=[Edge(cursor=c, node=Relation(_relation=r)) for c, r in page],
@@ -199,7 +203,7 @@ class Role:
 @strawberry.type(description="A named individual: an executive, an official, an analyst.")
 class Person(Entity):
     @strawberry.field(description="Job title (schema:jobTitle) in `lang`, else English.")
-    def job_title(self, lang: str | None = "en") -> str | None:
+    def job_title(self, lang: Lang = "en") -> str | None:
         return self._text(str(SCHEMA.jobTitle), lang)
 
     @strawberry.field(description="Positions held: CEO of, founder of, leader of, member of.")

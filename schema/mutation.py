@@ -8,6 +8,7 @@ shapes before changing anything.
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import strawberry
 
@@ -65,7 +66,8 @@ def _plain(values: list[LangStringInput]) -> list[PlainLangString]:
 @strawberry.type(description="Writes; each needs the bearer token and is checked against the ontology and shapes.")
 class Mutation:
     @strawberry.mutation(description="Add an entity with English and Japanese labels.")
-    async def add_entity(self, info: strawberry.Info, input: AddEntityInput) -> Entity:
+    async def add_entity(self, info: strawberry.Info,
+                         input: Annotated[AddEntityInput, strawberry.argument(description="The entity to add.")]) -> Entity:
         _require_token(info)
         kg = info.context.kg
         attributes = {str(SCHEMA.jobTitle): _plain(input.job_titles)} if input.job_titles else None
@@ -75,7 +77,8 @@ class Mutation:
         return as_graphql(entity)
 
     @strawberry.mutation(description="State a fact between two entities with its evidence sentence and source.")
-    async def add_fact(self, info: strawberry.Info, input: AddFactInput) -> Relation:
+    async def add_fact(self, info: strawberry.Info,
+                       input: Annotated[AddFactInput, strawberry.argument(description="The fact and its evidence.")]) -> Relation:
         _require_token(info)
         relation = await asyncio.to_thread(
             info.context.kg.add_fact, input.subject, input.predicate, input.object, evidence=input.evidence,
@@ -83,8 +86,10 @@ class Mutation:
         return Relation(_relation=relation)
 
     @strawberry.mutation(description="Remove a fact and the statements that record its evidence.")
-    async def remove_fact(self, info: strawberry.Info, subject: strawberry.ID, predicate: str,
-                          object: strawberry.ID) -> RemoveFactPayload:
+    async def remove_fact(self, info: strawberry.Info,
+                          subject: Annotated[strawberry.ID, strawberry.argument(description="Id of the subject.")],
+                          predicate: Annotated[str, strawberry.argument(description="Predicate local name.")],
+                          object: Annotated[strawberry.ID, strawberry.argument(description="Id of the object.")]) -> RemoveFactPayload:
         _require_token(info)
         result = await asyncio.to_thread(info.context.kg.remove_fact, subject, predicate, object)
         return RemoveFactPayload(removed_triples=result.removed)

@@ -7,6 +7,7 @@ import strawberry
 from ..graph import model
 from ..graph.model import pick_lang
 from ..graph.vocab import compact
+from .arguments import Lang
 from .entities import LangString
 
 
@@ -27,7 +28,7 @@ class OntologyTerm:
         return self._term.kind
 
     @strawberry.field(description="Label in `lang`, else English.")
-    def label(self, lang: str | None = "en") -> str | None:
+    def label(self, lang: Lang = "en") -> str | None:
         return pick_lang(self._term.labels, lang)
 
     @strawberry.field(description="Every label.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -13,7 +14,14 @@ from .pagination import Connection
 if TYPE_CHECKING:
     from .entities import Article, Entity
 
-Direction = strawberry.enum(model.Direction, description="Which way a relation is followed from an entity.")
+@strawberry.enum(description="Which way a relation is followed, seen from an entity.")
+class Direction(Enum):
+    OUTGOING = strawberry.enum_value("OUTGOING", description="The entity is the fact's subject (`Nvidia` makes H20).")
+    INCOMING = strawberry.enum_value("INCOMING", description="The entity is the fact's object (H20 is made by Nvidia).")
+    BOTH = strawberry.enum_value("BOTH", description="Either way.")
+
+    def plain(self) -> model.Direction:
+        return model.Direction(self.value)
 
 
 @strawberry.type(description="The sentence a fact was taken from.")
@@ -57,8 +65,8 @@ class Relation:
         return self._relation.predicate
 
     @strawberry.field(description="OUTGOING if the entity asked about is the source, INCOMING if the target.")
-    def direction(self) -> Direction:  # type: ignore[valid-type]
-        return self._relation.direction
+    def direction(self) -> Direction:
+        return Direction(self._relation.direction.value)
 
     @strawberry.field(description="The subject of the fact as stated (`Nvidia` in `Nvidia makes H20`).")
     async def source(self, info: strawberry.Info) -> Annotated["Entity", strawberry.lazy(".entities")]:

@@ -48,8 +48,6 @@ def test_descriptions_show_in_the_sdl(schema):
     assert '"""The sentence, copied verbatim from the source article."""\n  text: String!' in sdl
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: arguments (lang, first, after, predicate …) and the "
-                                       "Direction enum's values have no descriptions yet")
 def test_every_argument_and_enum_value_has_a_description(schema):
     missing = [f"{name}({arg})" for name, field in fields(schema) for arg, argument in getattr(field, "args", {}).items()
                if not (argument.description or "").strip()]
