@@ -92,13 +92,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(message: str, fraction: float | None) -> None:
+    """A bar on a terminal while a file streams in; plain lines otherwise (logs, CI)."""
+    if fraction is not None:
+        if sys.stderr.isatty():
+            filled = int(30 * fraction)
+            print(f"\r[{'#' * filled}{' ' * (30 - filled)}] {fraction:4.0%} {message}", end="", file=sys.stderr)
+        return
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr)
+    print(message, file=sys.stderr)
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     if not args.store.startswith("oxigraph:"):
         print("chipkg: load needs a persistent store: --store oxigraph:PATH (or CHIPKG_STORE)", file=sys.stderr)
         return 2
     kg = KnowledgeGraph.open(args.store)
     try:
-        result = kg.load(args.files)
+        result = kg.bulk_load(args.files, progress=_progress)
     finally:
         kg.close()
     print(f"loaded {result.added} new triples into {args.store} ({len(kg.store)} in all)")

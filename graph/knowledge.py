@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +20,16 @@ import rdflib
 import rdflib.collection
 
 from .. import seed
+from .bulk import bulk_load
 from .errors import InvalidInput, NotFound, QueryTooLarge, ValidationFailed, Violation
 from .export import serialize
+from .ontology import ontology_terms
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
-from .model import Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
+from .model import by_lang, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
     WriteResult, iri_of
 from .projection import Fact, traversal_for
 from .search import NameIndex
+from .shacl_sparql import ShapeChecks
 from .store import OxigraphStore, TripleStore, open_store
 from .terms import int_value, lang_string, parse_file, parse_triples, rdf_format, to_rdflib, to_rdflib_graph, \
     without_ontology
@@ -77,8 +80,10 @@ class KnowledgeGraph:
         self.object_properties = frozenset(str(p) for p in ontology.subjects(RDF.type, OWL.ObjectProperty))
         self._superclasses = {c: {str(s) for s in ontology.transitive_objects(rdflib.URIRef(c), RDFS.subClassOf)}
                               for c in self.classes}
-        if seed_data and len(self.store) == 0:
-            self.store.apply((), self._seed_triples())
+        if len(self.store) == 0:
+            # The ontology always goes in (class hierarchy, labels for `ontology`); the
+            # articles only when seeding.
+            self.store.apply((), self._seed_triples(articles=seed_data))
         self.projection = traversal_for(self.store, self.object_properties)
         self.names = NameIndex()
         for iri in self._entity_iris():
@@ -90,9 +95,9 @@ class KnowledgeGraph:
         return cls(open_store(spec), seed_data=seed_data, limits=limits)
 
     @staticmethod
-    def _seed_triples() -> list[ox.Triple]:
+    def _seed_triples(*, articles: bool) -> list[ox.Triple]:
         triples = [q.triple for q in ox.parse(path=str(seed.ONTOLOGY), format=ox.RdfFormat.TURTLE)]
-        for path in seed.article_graphs():
+        for path in seed.article_graphs() if articles else ():
             triples.extend(parse_file(str(path)))
         return triples
 
@@ -138,9 +143,9 @@ class KnowledgeGraph:
                 attributes[p].append(lang_string(t.object))
         if not any(t in self.classes for t in types):
             return None
-        return Entity(iri=iri, types=tuple(sorted(types)), labels=tuple(sorted(labels, key=_by_lang)),
-                      alt_labels=tuple(sorted(alts, key=_by_lang)),
-                      attributes={p: tuple(sorted(v, key=_by_lang)) for p, v in sorted(attributes.items())})
+        return Entity(iri=iri, types=tuple(sorted(types)), labels=tuple(sorted(labels, key=by_lang)),
+                      alt_labels=tuple(sorted(alts, key=by_lang)),
+                      attributes={p: tuple(sorted(v, key=by_lang)) for p, v in sorted(attributes.items())})
 
     def entity(self, entity_id: str) -> Entity:
         """The entity with this id (slug, ``ckr:`` name or IRI); ``NotFound`` otherwise."""
@@ -471,25 +476,7 @@ class KnowledgeGraph:
 
     def ontology_terms(self) -> list[OntologyTerm]:
         """The ontology's classes and properties, unions of classes spelled out."""
-        graph = self.validator.ontology
-        kinds = {OWL.Class: "class", OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property"}
-        terms = []
-        for rdf_kind, kind in kinds.items():
-            for term in sorted(set(graph.subjects(RDF.type, rdf_kind))):
-                if not isinstance(term, rdflib.URIRef) or not str(term).startswith(str(CKG._NS)):
-                    continue
-                inverse = graph.value(term, OWL.inverseOf)
-                terms.append(OntologyTerm(
-                    iri=str(term), kind=kind,
-                    labels=tuple(sorted((LangString(str(o), o.language) for o in graph.objects(term, RDFS.label)),
-                                        key=_by_lang)),
-                    comment=str(graph.value(term, RDFS.comment) or "") or None,
-                    parents=tuple(sorted(str(o) for o in graph.objects(term, RDFS.subClassOf))),
-                    domain=_class_union(graph, graph.value(term, RDFS.domain)),
-                    range=_class_union(graph, graph.value(term, RDFS.range)),
-                    inverse=str(inverse) if inverse is not None else None,
-                    symmetric=(term, RDF.type, OWL.SymmetricProperty) in graph))
-        return terms
+        return ontology_terms(self.validator.ontology)
 
     def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
                ontology_only: bool = False) -> bytes:
@@ -525,6 +512,19 @@ class KnowledgeGraph:
         with self._lock:
             return to_rdflib_graph(self.store.triples())
 
+    def bulk_load(self, paths: Iterable[str | Path],
+                  progress: Callable[[str, float | None], None] | None = None) -> WriteResult:
+        """Load large files: staged, checked with the SPARQL-compiled shapes, committed at
+        once (see ``bulk.py``); then the projection and name index are rebuilt from the store."""
+        with self._lock:
+            added = bulk_load(self.store, self.validator, ShapeChecks(self.validator.shapes), paths, progress)
+            self.projection = traversal_for(self.store, self.object_properties)
+            self.names = NameIndex()
+            for iri in self._entity_iris():
+                self._index(iri)
+            self.version += 1
+            return WriteResult(added=added, removed=0)
+
     def load(self, paths: Iterable[str | Path]) -> WriteResult:
         """Add files (``.ttl``, ``.nt``, ``.jsonld``, ``.trig``) as one checked write."""
         triples: list[ox.Triple] = []
@@ -552,21 +552,8 @@ def _describe_statement(statement: str, triples: list[ox.Triple]) -> tuple[Fact,
     return (s.value, p.value, o.value), evidence
 
 
-def _class_union(graph: rdflib.Graph, node: rdflib.term.Node | None) -> tuple[str, ...]:
-    if node is None:
-        return ()
-    union = graph.value(node, OWL.unionOf)
-    if union is None:
-        return (str(node),)
-    return tuple(str(member) for member in rdflib.collection.Collection(graph, union))
-
-
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
-
-
-def _by_lang(value: LangString) -> tuple[str, str]:
-    return (value.lang or "", value.value)
 
 
 def _literal(value: LangString) -> ox.Literal:

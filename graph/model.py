@@ -116,6 +116,11 @@ class WriteResult:
     removed: int
 
 
+def by_lang(value: LangString) -> tuple[str, str]:
+    """Sort key for language-tagged values: by language, then text."""
+    return (value.lang or "", value.value)
+
+
 def pick_lang(values: tuple[LangString, ...], lang: str | None) -> str | None:
     """The value in ``lang``, else in English, else the first; the one fallback rule for
     labels, titles and comments everywhere."""
@@ -141,4 +146,4 @@ def iri_of(entity_id: str) -> str:
 
 
 __all__ = ["Direction", "Entity", "Evidence", "LangString", "OntologyTerm", "Path", "Relation", "Subgraph",
-           "WriteResult", "iri_of", "pick_lang", "slug_of"]
+           "WriteResult", "by_lang", "iri_of", "pick_lang", "slug_of"]

@@ -32,13 +32,19 @@ class TripleStore(Protocol):
     def triples_to(self, predicate: ox.NamedNode, objects: Sequence[Term]) -> Iterator[ox.Triple]:
         """Every ``(?, predicate, o)`` triple for ``o`` in ``objects``, batched likewise."""
 
-    def query(self, sparql: str) -> object: ...
+    def query(self, sparql: str, **options: object) -> object: ...
 
     def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple]) -> None:
         """Remove then add, atomically: either all of it happens or none of it."""
 
-    def bulk_load(self, source: Path | IO[bytes], fmt: ox.RdfFormat) -> None:
-        """Fast, non-transactional load for large trusted files."""
+    def add_many(self, triples: Iterable[ox.Triple], *, transactional: bool = True) -> None:
+        """Add a stream of triples: in one transaction, or with a faster bulk writer."""
+
+    def bulk_load(self, source: Path | IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Fast, non-transactional load of a large file, into ``graph`` if named."""
+
+    def update(self, sparql: str) -> None:
+        """A SPARQL update, in one transaction."""
 
     def __len__(self) -> int: ...
 
@@ -62,9 +68,21 @@ class OxigraphStore:
             raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}") from exc
 
     def triples(self, subject: Term | None = None, predicate: ox.NamedNode | None = None,
-                obj: Term | None = None) -> Iterator[ox.Triple]:
-        for quad in self._store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()):
+                obj: Term | None = None, *, graph: str | None = None) -> Iterator[ox.Triple]:
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        for quad in self._store.quads_for_pattern(subject, predicate, obj, target):
             yield quad.triple
+
+    def add_many(self, triples: Iterable[ox.Triple], *, transactional: bool = True) -> None:
+        """Add a stream of triples: in one transaction, or with the faster bulk writer."""
+        quads = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        try:
+            if transactional:
+                self._store.extend(quads)
+            else:
+                self._store.bulk_extend(quads)
+        except OSError as exc:
+            raise StoreError(f"the store refused the write: {exc}") from exc
 
     def triples_of(self, subjects: Sequence[Term]) -> Iterator[ox.Triple]:
         # In process, a pattern match per subject costs microseconds; no need for SPARQL.
@@ -75,8 +93,16 @@ class OxigraphStore:
         for obj in objects:
             yield from self.triples(None, predicate, obj)
 
-    def query(self, sparql: str) -> object:
-        return self._store.query(sparql)
+    def query(self, sparql: str, **options: object) -> object:
+        """A SPARQL query; ``options`` go to pyoxigraph (``default_graph``, ``prefixes`` …)."""
+        return self._store.query(sparql, **options)
+
+    def update(self, sparql: str) -> None:
+        """A SPARQL update, in one transaction."""
+        try:
+            self._store.update(sparql)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"the store refused the update: {exc}") from exc
 
     def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple]) -> None:
         # One SPARQL update is one Oxigraph transaction, so a remove-and-add is atomic.
@@ -94,12 +120,13 @@ class OxigraphStore:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"the store refused the write: {exc}") from exc
 
-    def bulk_load(self, source: Path | IO[bytes], fmt: ox.RdfFormat) -> None:
+    def bulk_load(self, source: Path | IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         try:
             if isinstance(source, Path):
-                self._store.bulk_load(path=str(source), format=fmt, to_graph=ox.DefaultGraph())
+                self._store.bulk_load(path=str(source), format=fmt, to_graph=target)
             else:
-                self._store.bulk_load(source, format=fmt, to_graph=ox.DefaultGraph())
+                self._store.bulk_load(source, format=fmt, to_graph=target)
         except SyntaxError as exc:
             raise parse_error(exc, str(source)) from exc
 

@@ -17,7 +17,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF, SH
 
 from .. import seed
-from .errors import Violation
+from .errors import StoreError, Violation
 from .vocab import CKG, compact
 
 CKG_NS = str(CKG._NS)
@@ -66,6 +66,8 @@ class Validator:
         _conforms, report, _text = shacl_validate(
             data, shacl_graph=self.shapes, ont_graph=self.ontology, inference="none",
             advanced=False, allow_warnings=True)
+        if not isinstance(report, rdflib.Graph):  # pySHACL could not run the shapes at all
+            raise StoreError(f"the shapes could not be run: {report}")
         return _violations(report, wanted)
 
 
