@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 from ..graph import KnowledgeGraph
 from . import linked_data, sparql
 from .body_limit import BodyLimitMiddleware
+from .cache import GraphQLCache
 from .errors import EXCEPTION_HANDLERS
 from .graphql import graphql_app
 from .settings import Settings
@@ -53,6 +54,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
         stack.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                 allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))
     stack.append(Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes))
+    stack.append(Middleware(GraphQLCache))
     return stack
 
 
