@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    kg = KnowledgeGraph.open(args.store)
+    kg = KnowledgeGraph.open(args.store, lazy=True)
     data = kg.export(args.format, entity=args.entity, depth=args.depth, ontology_only=args.ontology)
     kg.close()
     if args.output:
@@ -108,7 +108,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not args.store.startswith("oxigraph:"):
         print("chipkg: load needs a persistent store: --store oxigraph:PATH (or CHIPKG_STORE)", file=sys.stderr)
         return 2
-    kg = KnowledgeGraph.open(args.store)
+    kg = KnowledgeGraph.open(args.store, lazy=True)
     try:
         result = kg.bulk_load(args.files, progress=_progress)
     finally:
@@ -118,7 +118,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    kg = KnowledgeGraph.open(args.store)
+    kg = KnowledgeGraph.open(args.store, lazy=True)
     stats = kg.stats()
     kg.close()
     if args.json:

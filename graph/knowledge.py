@@ -27,7 +27,7 @@ from .ontology import ontology_terms
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
 from .model import by_lang, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
     WriteResult, iri_of
-from .projection import Fact, traversal_for
+from .projection import Fact, Projection, traversal_for
 from .search import NameIndex
 from .shacl_sparql import ShapeChecks
 from .store import OxigraphStore, TripleStore, open_store
@@ -68,7 +68,7 @@ class KnowledgeGraph:
     """The graph and every operation on it: read, traverse, write, export."""
 
     def __init__(self, store: TripleStore | None = None, *, seed_data: bool = True,
-                 validator: Validator | None = None, limits: Limits | None = None) -> None:
+                 validator: Validator | None = None, limits: Limits | None = None, lazy: bool = False) -> None:
         self.store: TripleStore = store if store is not None else OxigraphStore()
         self.validator = validator if validator is not None else Validator.from_files()
         self.limits = limits or Limits()
@@ -84,15 +84,36 @@ class KnowledgeGraph:
             # The ontology always goes in (class hierarchy, labels for `ontology`); the
             # articles only when seeding.
             self.store.apply((), self._seed_triples(articles=seed_data))
-        self.projection = traversal_for(self.store, self.object_properties)
-        self.names = NameIndex()
-        for iri in self._entity_iris():
-            self._index(iri)
+        # Derived views, built on first use: a one-shot export of a million triples
+        # should not pay for a networkx projection and a name index it never reads.
+        self._projection: Projection | None = None
+        self._names: NameIndex | None = None
+        if not lazy:
+            self.projection, self.names  # noqa: B018 (build them now, for a server)
+
+    @property
+    def projection(self) -> Projection:
+        """The traversal view of the store (networkx in process, batched SPARQL remotely)."""
+        with self._lock:
+            if self._projection is None:
+                self._projection = traversal_for(self.store, self.object_properties)
+            return self._projection
+
+    @property
+    def names(self) -> NameIndex:
+        """The search index over labels and aliases."""
+        with self._lock:
+            if self._names is None:
+                self._names = NameIndex()
+                for iri in self._entity_iris():
+                    self._index(iri, self._names)
+            return self._names
 
     @classmethod
-    def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None) -> "KnowledgeGraph":
-        """A graph on the store ``spec`` names (``memory`` or ``oxigraph:PATH``)."""
-        return cls(open_store(spec), seed_data=seed_data, limits=limits)
+    def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None,
+             lazy: bool = False) -> "KnowledgeGraph":
+        """A graph on the store ``spec`` names (``memory``, ``oxigraph:PATH``, ``sparql:URL``)."""
+        return cls(open_store(spec), seed_data=seed_data, limits=limits, lazy=lazy)
 
     @staticmethod
     def _seed_triples(*, articles: bool) -> list[ox.Triple]:
@@ -110,13 +131,13 @@ class KnowledgeGraph:
         return {t.subject.value for c in self.classes for t in self.store.triples(None, _TYPE, ox.NamedNode(c))
                 if isinstance(t.subject, ox.NamedNode)}
 
-    def _index(self, iri: str) -> None:
+    def _index(self, iri: str, index: NameIndex) -> None:
         names = [t.object.value for t in self.store.triples(ox.NamedNode(iri), None, None)
                  if t.predicate.value in (_LABEL, _ALT) and isinstance(t.object, ox.Literal)]
         if any(t in self.classes for t in self._types(iri)):
-            self.names.set(iri, names)
+            index.set(iri, names)
         else:
-            self.names.discard(iri)
+            index.discard(iri)
 
     def _read_entity(self, iri: str) -> Entity | None:
         return self._read_entities([iri])[0]
@@ -347,10 +368,12 @@ class KnowledgeGraph:
         if violations:
             raise ValidationFailed(violations)
         self.store.apply(remove, add)
-        self.projection.remove(self._facts(remove))
-        self.projection.add(self._facts(add))
-        for iri in touched:
-            self._index(iri)
+        if self._projection is not None:  # a view not built yet will read the store when it is
+            self._projection.remove(self._facts(remove))
+            self._projection.add(self._facts(add))
+        if self._names is not None:
+            for iri in touched:
+                self._index(iri, self._names)
         self.version += 1
         return WriteResult(added=len(add), removed=len(remove))
 
@@ -518,10 +541,7 @@ class KnowledgeGraph:
         once (see ``bulk.py``); then the projection and name index are rebuilt from the store."""
         with self._lock:
             added = bulk_load(self.store, self.validator, ShapeChecks(self.validator.shapes), paths, progress)
-            self.projection = traversal_for(self.store, self.object_properties)
-            self.names = NameIndex()
-            for iri in self._entity_iris():
-                self._index(iri)
+            self._projection = self._names = None  # rebuilt from the store on next use
             self.version += 1
             return WriteResult(added=added, removed=0)
 
