@@ -55,13 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_export(args: argparse.Namespace) -> int:
     kg = KnowledgeGraph.open(args.store, lazy=True)
-    data = kg.export(args.format, entity=args.entity, depth=args.depth, ontology_only=args.ontology)
-    kg.close()
-    if args.output:
-        with open(args.output, "wb") as handle:
-            handle.write(data)
-    else:
-        sys.stdout.buffer.write(data)
+    try:
+        if args.output:
+            with open(args.output, "wb") as handle:
+                kg.export(args.format, entity=args.entity, depth=args.depth, ontology_only=args.ontology,
+                          out=handle)
+        else:
+            kg.export(args.format, entity=args.entity, depth=args.depth, ontology_only=args.ontology,
+                      out=sys.stdout.buffer)
+    finally:
+        kg.close()
     return 0
 
 

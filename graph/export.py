@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import IO
 
 import pyoxigraph as ox
 
+from .store import TripleStore
 from .terms import rdf_format, to_rdflib_graph
 from .vocab import PREFIXES, RDF, RDFS
 
@@ -47,6 +49,54 @@ def serialize(triples: Iterable[ox.Triple], fmt: str = "turtle") -> bytes:
     ordered = canonical_order(triples)
     if rdf == ox.RdfFormat.JSON_LD:
         return _jsonld(ordered)
+    return serialize_ordered(ordered, rdf)
+
+
+def write_graph(store: TripleStore, out: IO[bytes], fmt: str = "turtle", *, chunk: int = 2000) -> None:
+    """The whole store in ``fmt``, streamed a few thousand subjects at a time.
+
+    The bytes are exactly ``serialize(store.triples(), fmt)``'s, but memory holds the
+    sorted subject list and one chunk, not every triple: at a million triples the
+    difference is the sort of a million tuples. JSON-LD is not streamed (it compacts
+    the whole document).
+    """
+    rdf = rdf_format(fmt)
+    if rdf == ox.RdfFormat.JSON_LD:
+        out.write(serialize(store.triples(), fmt))
+        return
+    blank = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")
+    blank_by_subject: dict[str, list[ox.Triple]] = {}
+    for t in canonical_order(blank):  # type: ignore[arg-type]
+        blank_by_subject.setdefault(str(t.subject), []).append(t)
+    rows = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
+    subjects = sorted((row["s"] for row in rows), key=str)  # type: ignore[attr-defined]
+    header_written = False
+
+    def emit(triples: list[ox.Triple]) -> None:
+        nonlocal header_written
+        text = serialize_ordered(sorted(triples, key=_sort_key), rdf)
+        lines = text.split(b"\n")
+        body = 0
+        while body < len(lines) and lines[body].startswith(b"@prefix "):
+            body += 1
+        if not header_written:
+            out.write(b"\n".join(lines[:body]) + (b"\n" if body else b""))
+            header_written = True
+        out.write(b"\n".join(lines[body:]))
+
+    for i in range(0, len(subjects), chunk):
+        batch: list[ox.Triple] = []
+        for subject in subjects[i:i + chunk]:
+            batch += [t for t in store.triples(subject) if not isinstance(t.object, ox.BlankNode)]
+            batch += blank_by_subject.pop(str(subject), [])
+        emit(batch)
+    rest = [t for key in sorted(blank_by_subject) for t in blank_by_subject[key]]
+    if rest:
+        emit(rest)
+
+
+def serialize_ordered(ordered: list[ox.Triple], rdf: ox.RdfFormat) -> bytes:
+    """Already-ordered triples in a line-based format (Turtle, N-Triples, TriG)."""
     if rdf == ox.RdfFormat.TRIG:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ordered]
         return ox.serialize(quads, format=rdf, prefixes=PREFIXES)
@@ -71,4 +121,4 @@ def media_type(fmt: str) -> str:
     return rdf_format(fmt).media_type
 
 
-__all__ = ["canonical_order", "media_type", "serialize"]
+__all__ = ["serialize_ordered", "write_graph", "canonical_order", "media_type", "serialize"]

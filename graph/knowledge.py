@@ -9,11 +9,13 @@ its evidence or a half-applied write.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 import rdflib
@@ -22,7 +24,7 @@ import rdflib.collection
 from .. import seed
 from .bulk import bulk_load
 from .errors import InvalidInput, NotFound, QueryTooLarge, ValidationFailed, Violation
-from .export import serialize
+from .export import serialize, write_graph
 from .ontology import ontology_terms
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
 from .model import by_lang, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
@@ -502,17 +504,24 @@ class KnowledgeGraph:
         return ontology_terms(self.validator.ontology)
 
     def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
-               ontology_only: bool = False) -> bytes:
-        """The whole graph, the ontology alone, or one entity's neighbourhood, serialised."""
+               ontology_only: bool = False, out: IO[bytes] | None = None) -> bytes | None:
+        """The whole graph, the ontology alone, or one entity's neighbourhood, serialised;
+        written to ``out`` if given (the whole graph streams), else returned."""
         rdf_format(fmt)  # refuse an unknown format before any work
-        if ontology_only:
-            return serialize(self.ontology_triples(), fmt)
-        if entity is not None:
-            sub = self.neighborhood(entity, depth)
-            return serialize(self.describe(sub.nodes, sub.edges), fmt)
-        with self._lock:
-            triples = list(self.store.triples())
-        return serialize(triples, fmt)
+        if ontology_only or entity is not None:
+            if ontology_only:
+                data = serialize(self.ontology_triples(), fmt)
+            else:
+                sub = self.neighborhood(entity, depth)  # type: ignore[arg-type]
+                data = serialize(self.describe(sub.nodes, sub.edges), fmt)
+            if out is None:
+                return data
+            out.write(data)
+            return None
+        sink = out if out is not None else io.BytesIO()
+        with self._lock:  # one consistent state, even while writes wait
+            write_graph(self.store, sink, fmt)
+        return sink.getvalue() if out is None else None  # type: ignore[union-attr]
 
     def stats(self) -> Stats:
         with self._lock:
