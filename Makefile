@@ -1,18 +1,31 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
 #   make run    install into .venv and serve the embedded seed graph on 127.0.0.1:8000
 #   make test   install into .venv with the test tools and run the whole suite
+#   make bench SIZE=100k   the benchmark beside Oxigraph and bare Starlette (10k, 100k or 1M)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+BENCH_STAMP := $(VENV)/.bench-installed
+SIZE ?= 100k
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): $(STAMP) bench/requirements.txt
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+# Generates data/bench-$(SIZE) if needed; figures also go to data/bench-$(SIZE).json.
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py --size $(SIZE) --json data/bench-$(SIZE).json $(BENCH_ARGS)
 
 run: $(STAMP)
 	$(BIN)/chipkg serve
