@@ -23,7 +23,9 @@ DEFAULT_STORE = "memory"
 
 def _store_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", default=os.environ.get("CHIPKG_STORE", DEFAULT_STORE),
-                        help="'memory' (default, seeded) or 'oxigraph:PATH' (on disk); env CHIPKG_STORE")
+                        help="'memory' (default, seeded), 'oxigraph:PATH' (on disk) or "
+                             "'sparql:QUERY_URL[,UPDATE_URL[,GRAPH_STORE_URL]]' (a SPARQL 1.1 server); "
+                             "env CHIPKG_STORE")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,6 +30,7 @@ from .minting import check_slug, fact_triples, slugify, statement_slug, unused_i
 from .model import by_lang, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
     WriteResult, iri_of
 from .projection import Fact, Projection, traversal_for
+from .provenance import RemoteStatements, StatementIndex, statements_for
 from .search import NameIndex
 from .shacl_sparql import ShapeChecks
 from .store import OxigraphStore, TripleStore, open_store
@@ -90,8 +91,9 @@ class KnowledgeGraph:
         # should not pay for a networkx projection and a name index it never reads.
         self._projection: Projection | None = None
         self._names: NameIndex | None = None
+        self._statements: StatementIndex | RemoteStatements | None = None
         if not lazy:
-            self.projection, self.names  # noqa: B018 (build them now, for a server)
+            self.projection, self.names, self.statement_index  # noqa: B018 (build them now, for a server)
 
     @property
     def projection(self) -> Projection:
@@ -100,6 +102,14 @@ class KnowledgeGraph:
             if self._projection is None:
                 self._projection = traversal_for(self.store, self.object_properties)
             return self._projection
+
+    @property
+    def statement_index(self) -> StatementIndex | RemoteStatements:
+        """Which statements describe which fact (see ``provenance.py``)."""
+        with self._lock:
+            if self._statements is None:
+                self._statements = statements_for(self.store)
+            return self._statements
 
     @property
     def names(self) -> NameIndex:
@@ -230,12 +240,10 @@ class KnowledgeGraph:
         return iri
 
     def _evidence(self, facts: Iterable[Fact]) -> dict[Fact, tuple[Evidence, ...]]:
-        """Evidence for many facts in two batched store reads: the statements about the
-        facts' subjects, then those statements' triples."""
+        """Evidence for many facts: the statements that describe them (from the index),
+        then those statements' triples in one batched read."""
         wanted = set(facts)
-        subjects = [ox.NamedNode(s) for s in sorted({f[0] for f in wanted})]
-        statements = sorted({link.subject.value for link in self.store.triples_to(_SUBJECT, subjects)
-                             if isinstance(link.subject, ox.NamedNode)})
+        statements = self.statement_index.statements(wanted)
         by_statement: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in self.store.triples_of([ox.NamedNode(st) for st in statements]):
             by_statement[t.subject.value].append(t)
@@ -270,7 +278,7 @@ class KnowledgeGraph:
         with self._lock:
             wanted = self._predicates(predicates)
             iris = [iri_of(i) for i in entity_ids]
-            per_node = [list(self.projection.facts_of(i, direction, wanted)) for i in iris]
+            per_node = self.projection.facts_of_many(iris, direction, wanted)
             evidence = self._evidence(f for facts in per_node for f in facts)
             return [[Relation(s, p, o, Direction.OUTGOING if iri == s else Direction.INCOMING, evidence[(s, p, o)])
                      for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node)]
@@ -376,6 +384,8 @@ class KnowledgeGraph:
         if self._names is not None:
             for iri in touched:
                 self._index(iri, self._names)
+        if self._statements is not None:
+            self._statements.refresh({t.subject.value for t in remove + add})
         self.version += 1
         return WriteResult(added=len(add), removed=len(remove))
 
@@ -550,7 +560,7 @@ class KnowledgeGraph:
         once (see ``bulk.py``); then the projection and name index are rebuilt from the store."""
         with self._lock:
             added = bulk_load(self.store, self.validator, ShapeChecks(self.validator.shapes), paths, progress)
-            self._projection = self._names = None  # rebuilt from the store on next use
+            self._projection = self._names = self._statements = None  # rebuilt on next use
             self.version += 1
             return WriteResult(added=added, removed=0)
 

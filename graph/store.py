@@ -141,14 +141,20 @@ class OxigraphStore:
         self.flush()
 
 
-def open_store(spec: str = "memory") -> OxigraphStore:
-    """A store from its command-line spelling: ``memory`` or ``oxigraph:PATH``."""
+def open_store(spec: str = "memory") -> TripleStore:
+    """A store from its command-line spelling: ``memory``, ``oxigraph:PATH`` or
+    ``sparql:QUERY_URL[,UPDATE_URL[,GRAPH_STORE_URL]]`` (a SPARQL 1.1 server)."""
     if spec == "memory":
         return OxigraphStore()
     kind, _, where = spec.partition(":")
     if kind == "oxigraph" and where:
         return OxigraphStore(where)
-    raise InvalidInput(f"unknown store {spec!r}: use 'memory' or 'oxigraph:PATH'")
+    if kind == "sparql" and where and len(urls := where.split(",")) <= 3 and all(urls):
+        from .remote import SparqlStore  # httpx is only needed for a remote store
+
+        return SparqlStore(*urls[:2], graph_store_url=urls[2] if len(urls) == 3 else None)
+    raise InvalidInput(f"unknown store {spec!r}: use 'memory', 'oxigraph:PATH' or "
+                       "'sparql:QUERY_URL[,UPDATE_URL[,GRAPH_STORE_URL]]'")
 
 
 def parse_error(exc: SyntaxError, source: str) -> ParseError:

@@ -2,7 +2,8 @@
 
 ``schema`` and ``seed_graph`` are built once per session; ``seed_graph`` must only be
 read (the teardown checks that nothing wrote to it). Tests that write take ``new_graph``,
-a factory for fresh ``KnowledgeGraph`` objects.
+a factory for fresh ``KnowledgeGraph`` objects. Both come from the root conftest's
+``seed_kg``/``fresh_kg``, so every schema test that takes a graph runs on all three stores.
 
 ``gql(query, **variables)`` runs a query against the seed graph and returns its data,
 failing on any error; ``gql_errors(query, ...)`` runs one that must fail and returns
@@ -35,16 +36,15 @@ def schema():
 
 
 @pytest.fixture(scope="session")
-def seed_graph() -> Iterator[KnowledgeGraph]:
-    kg = KnowledgeGraph()
-    yield kg
-    assert kg.version == 0, "a schema test wrote to the shared seed graph; use new_graph for writes"
+def seed_graph(seed_kg: KnowledgeGraph) -> Iterator[KnowledgeGraph]:
+    yield seed_kg
+    assert seed_kg.version == 0, "a schema test wrote to the shared seed graph; use new_graph for writes"
 
 
 @pytest.fixture
-def new_graph() -> Callable[..., KnowledgeGraph]:
+def new_graph(fresh_kg: Callable[..., KnowledgeGraph]) -> Callable[..., KnowledgeGraph]:
     """``new_graph(**kwargs)`` → a new ``KnowledgeGraph(**kwargs)`` (seeded unless told not to be)."""
-    return lambda **kwargs: KnowledgeGraph(**kwargs)
+    return fresh_kg
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ QUERY = """{
 @pytest.fixture(scope="module")
 def tiny() -> KnowledgeGraph:
     kg = KnowledgeGraph(seed_data=False)
-    assert len(kg.store) == 0
+    assert kg.stats().entities == 0  # the ontology only: no article, no entity
     result = kg.add(TINY)
     assert result.added == 19 and result.removed == 0
     return kg
