@@ -11,7 +11,7 @@ from typing import Any
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.types import ExecutionResult
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, \
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, \
     ValidationCache
 
 from .context import Context
@@ -41,14 +41,18 @@ class ChipKGSchema(strawberry.Schema):
 def build_schema(*, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES,
                  max_tokens: int = MAX_TOKENS) -> strawberry.Schema:
     """The chipkg schema with its limits on (depth, aliases, tokens) and parse caches."""
+    # The depth and alias limits are validation rules. Built once, so every request
+    # adds the same rule classes and strawberry's ValidationCache can hit (a limiter
+    # built per request makes a new rule class, and the cache missed every time).
+    limit_rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules,
+                   *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
     return ChipKGSchema(
         query=Query, mutation=Mutation, types=list(ENTITY_TYPES),
         extensions=[
-            # Factories: strawberry builds fresh extensions per request (the parse and
-            # validation caches themselves are shared, keyed by maxsize).
+            # Factories: strawberry builds fresh extensions per request; the parse and
+            # validation caches themselves are shared, keyed by maxsize.
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: AddValidationRules(limit_rules),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ])
