@@ -2,12 +2,13 @@
 #   make run    install into .venv and serve the embedded seed graph on 127.0.0.1:8000
 #   make test   install into .venv with the test tools and run the whole suite
 #   make bench SIZE=100k   the benchmark beside Oxigraph and bare Starlette (10k, 100k or 1M)
+#   make reliability       the reliability suite at full size (fuzz, load, 20 kills; ~10 min)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean bench
+.PHONY: run test lint clean bench reliability
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,14 @@ $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 # Generates data/bench-$(SIZE) if needed; figures also go to data/bench-$(SIZE).json.
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py --size $(SIZE) --json data/bench-$(SIZE).json $(BENCH_ARGS)
+
+# `make test` runs tests/reliability at CI size; this runs it at full size (64 clients for
+# 30 s, 20 kills, 42,000 fuzzed documents and queries ...) and writes the figures for docs/reliability.md.
+RELIABILITY_REPORT ?= data/reliability-full.json
+reliability: $(STAMP)
+	mkdir -p $(dir $(RELIABILITY_REPORT))
+	CHIPKG_RELIABILITY_FULL=1 CHIPKG_RELIABILITY_REPORT=$(RELIABILITY_REPORT) \
+		$(BIN)/python -m pytest tests/reliability -p no:cacheprovider -q
 
 run: $(STAMP)
 	$(BIN)/chipkg serve

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ..graph import InvalidInput
@@ -28,7 +28,7 @@ class Settings:
     """
 
     store: str = "memory"
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # never printed, so never logged by accident
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = MIB

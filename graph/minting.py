@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from .errors import InvalidInput
-from .model import slug_of
+from .model import lang_literal, slug_of
 from .vocab import CKG, PROV, RDF, RESOURCE_BASE
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -62,7 +62,7 @@ def fact_triples(statement: str, subject: str, predicate: str, obj: str, *, evid
         ox.Triple(st, ox.NamedNode(str(RDF.subject)), s),
         ox.Triple(st, ox.NamedNode(str(RDF.predicate)), p),
         ox.Triple(st, ox.NamedNode(str(RDF.object)), o),
-        ox.Triple(st, ox.NamedNode(str(CKG.evidence)), ox.Literal(evidence, language=lang) if lang else ox.Literal(evidence)),
+        ox.Triple(st, ox.NamedNode(str(CKG.evidence)), lang_literal(evidence, lang)),
         ox.Triple(st, ox.NamedNode(str(PROV.wasDerivedFrom)), ox.NamedNode(source)),
     ]
     if paragraph is not None:

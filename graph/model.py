@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+import pyoxigraph as ox
+
+from .errors import InvalidInput
 from .vocab import RESOURCE_BASE
 
 
@@ -140,10 +143,23 @@ def iri_of(entity_id: str) -> str:
     """The IRI for an id as the API takes it: a slug, a ``ckr:`` name or a full IRI."""
     if entity_id.startswith("ckr:"):
         entity_id = entity_id[4:]
-    if "://" in entity_id:
-        return entity_id
-    return RESOURCE_BASE + entity_id
+    iri = entity_id if "://" in entity_id else RESOURCE_BASE + entity_id
+    try:
+        ox.NamedNode(iri)  # the store's own IRI check, so a bad id is the user's error, not a crash
+    except ValueError:
+        raise InvalidInput(f"invalid id {entity_id!r}: not a valid IRI or slug") from None
+    return iri
+
+
+def lang_literal(text: str, lang: str | None) -> ox.Literal:
+    """A literal, language-tagged if ``lang``; a tag that is not BCP 47 is the user's error."""
+    if not lang:
+        return ox.Literal(text)
+    try:
+        return ox.Literal(text, language=lang)
+    except ValueError:
+        raise InvalidInput(f"invalid language tag {lang!r}: use a BCP 47 tag such as 'en' or 'ja'") from None
 
 
 __all__ = ["Direction", "Entity", "Evidence", "LangString", "OntologyTerm", "Path", "Relation", "Subgraph",
-           "WriteResult", "by_lang", "iri_of", "pick_lang", "slug_of"]
+           "WriteResult", "by_lang", "iri_of", "lang_literal", "pick_lang", "slug_of"]

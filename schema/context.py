@@ -6,6 +6,7 @@ leak into another's and a write is seen by the next request.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -42,10 +43,13 @@ class Context:
     def __post_init__(self) -> None:
         kg = self.kg
 
+        # Graph calls run in worker threads, never on the event loop: they take the graph's
+        # lock, which a long neighbourhood or a write may hold for a while, and waiting for
+        # it on the loop would stall every other request, /healthz included.
         async def load_entities(iris: list[str]) -> list[Entity | None]:
-            return kg.entities(iris)
+            return await asyncio.to_thread(kg.entities, iris)
 
-        async def load_relations(keys: list[RelationKey]) -> list[list[Relation]]:
+        def relations_of(keys: list[RelationKey]) -> list[list[Relation]]:
             # One graph call per (predicates, direction) group, not one per entity.
             groups: dict[tuple[tuple[str, ...] | None, Direction], list[int]] = defaultdict(list)
             for index, (_, predicates, direction) in enumerate(keys):
@@ -56,6 +60,9 @@ class Context:
                 for i, relations in zip(indexes, found):
                     results[i] = relations
             return results
+
+        async def load_relations(keys: list[RelationKey]) -> list[list[Relation]]:
+            return await asyncio.to_thread(relations_of, keys)
 
         self.entities = DataLoader(load_fn=load_entities)
         self.relations = DataLoader(load_fn=load_relations)

@@ -14,21 +14,26 @@ from strawberry.types import ExecutionResult
 
 from ..graph import ChipKGError, ValidationFailed
 
-# Fragments of the messages strawberry's limit extensions produce.
+# Fragments of the messages of strawberry's limit extensions and graphql-core's own nesting limits
+# ("Document is nested too deeply", "Variable values are nested too deeply").
 _LIMIT_MESSAGES = ("exceeds maximum operation depth", "maximum number of aliases", "number of tokens",
                    "token limit", "syntax error: token limit", "aliases found. allowed", "tokens. parsing aborted",
-                   "validation aborted")
+                   "validation aborted", "nested too deeply")
 
 
 def code_for(error: GraphQLError) -> str:
     original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
     if isinstance(original, ChipKGError):
         return original.code
     if isinstance(error, GraphQLSyntaxError) or error.message.startswith("Syntax Error"):
         if any(m in error.message.lower() for m in _LIMIT_MESSAGES):
             return "QUERY_TOO_LARGE"
         return "GRAPHQL_PARSE_FAILED"
-    if original is None:
+    # A GraphQLError as the cause is graphql-core refusing the request, not a crash: a
+    # variable of the wrong type ("Variable '$d' has invalid value: Int cannot represent ...").
+    if original is None or isinstance(original, GraphQLError):
         if any(m in error.message.lower() for m in _LIMIT_MESSAGES):
             return "QUERY_TOO_LARGE"
         return "GRAPHQL_VALIDATION_FAILED"

@@ -18,7 +18,7 @@ from .traversal import Path, Subgraph
 
 
 async def _class_page(info: strawberry.Info, class_name: str, first: int | None, after: str | None) -> Connection:
-    iris = info.context.kg.instances(class_name)
+    iris = await asyncio.to_thread(info.context.kg.instances, class_name)
     page, page_info, total = paginate(iris, lambda iri: iri, first, after)
     found = await info.context.entities.load_many([iri for _, iri in page])
     info.context.budget.spend(len(found))
@@ -35,12 +35,13 @@ class Query:
 
     @strawberry.field(description="Entities whose labels or aliases contain `text`, in any language, ignoring "
                                   "case and full/half width; exact matches first. `types` are class names.")
-    def search(self, info: strawberry.Info,
-               text: Annotated[str, strawberry.argument(description="Text to look for in labels and aliases.")],
-               types: Annotated[list[str] | None, strawberry.argument(
-                   description="Only entities of these classes (local names, e.g. `Company`).")] = None,
-               first: First = 10) -> list[Entity]:
-        found = info.context.kg.search(text, types=types, limit=check_first(first, default=10))
+    async def search(self, info: strawberry.Info,
+                     text: Annotated[str, strawberry.argument(description="Text to look for in labels and aliases.")],
+                     types: Annotated[list[str] | None, strawberry.argument(
+                         description="Only entities of these classes (local names, e.g. `Company`).")] = None,
+                     first: First = 10) -> list[Entity]:
+        limit = check_first(first, default=10)
+        found = await asyncio.to_thread(info.context.kg.search, text, types, limit)
         return [as_graphql(e) for e in found]
 
     @strawberry.field(description="Companies, paged.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from ..graph import model
@@ -31,11 +33,14 @@ class Subgraph:
 
     @strawberry.field(description="The subgraph as deterministic Turtle: the entities' labels and types, the "
                                   "facts, their rdf:Statements and the source articles.")
-    def turtle(self, info: strawberry.Info) -> str:
+    async def turtle(self, info: strawberry.Info) -> str:
         kg = info.context.kg
         from ..graph.export import serialize
 
-        return serialize(kg.describe(self._subgraph.nodes, self._subgraph.edges), "turtle").decode("utf-8")
+        def write() -> str:  # reads under the graph's lock and serialises: off the event loop
+            return serialize(kg.describe(self._subgraph.nodes, self._subgraph.edges), "turtle").decode("utf-8")
+
+        return await asyncio.to_thread(write)
 
 
 @strawberry.type(description="A simple path between two entities; `edges[i]` joins `nodes[i]` and `nodes[i+1]`.")
