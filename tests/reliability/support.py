@@ -13,6 +13,7 @@ request left the server.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -94,6 +96,18 @@ class Server:
 
 
 _SERVING = re.compile(r"chipkg serving on (http://127\.0\.0\.1:\d+)/")
+
+
+@contextlib.contextmanager
+def served_on_disk(where: Path) -> Iterator[Server]:
+    """``chipkg serve --store oxigraph:WHERE/store`` for the duration, then stopped, and its
+    log checked for tracebacks nothing explains."""
+    server = start_server(where / "server.log", store=f"oxigraph:{where / 'store'}")
+    try:
+        yield server
+    finally:
+        server.stop()
+    server.assert_no_tracebacks()
 
 
 def start_server(log: Path, *, store: str = "memory", token: str | None = TOKEN, log_level: str = "warning",

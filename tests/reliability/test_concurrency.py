@@ -10,7 +10,6 @@ import asyncio
 import itertools
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,16 +17,7 @@ import pytest
 from chipkg.graph import Direction, KnowledgeGraph
 from chipkg.schema import Context, build_schema
 
-from .support import (
-    ARTICLE,
-    EVIDENCE,
-    EVIDENCE_PARAGRAPH,
-    TOKEN,
-    Server,
-    graphql,
-    knob,
-    start_server,
-)
+from .support import ARTICLE, EVIDENCE, EVIDENCE_PARAGRAPH, TOKEN, Server, graphql, knob, served_on_disk
 
 WRITERS = knob("concurrency_writers", 4, 8)
 FACTS_PER_WRITER = knob("concurrency_facts", 8, 12)
@@ -167,13 +157,8 @@ def test_graphql_from_threads(graph_with_companies: tuple[KnowledgeGraph, list[l
 
 @pytest.fixture(scope="module")
 def disk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    where: Path = tmp_path_factory.mktemp("concurrency")
-    server = start_server(where / "server.log", store=f"oxigraph:{where / 'store'}")
-    try:
+    with served_on_disk(tmp_path_factory.mktemp("concurrency")) as server:
         yield server
-    finally:
-        server.stop()
-    server.assert_no_tracebacks()
 
 
 def test_concurrent_clients_over_http(disk_server: Server, figures: dict[str, Any]) -> None:

@@ -40,7 +40,7 @@ from .support import (
     dense_triples,
     knob,
     percentile,
-    start_server,
+    served_on_disk,
 )
 
 FAST = 0.5  # seconds: "refused fast", generous enough for a loaded CI machine
@@ -515,12 +515,8 @@ def dense_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store.apply((), dense_triples(DENSE_NODES))
     store.close()
     del store
-    server = start_server(where / "server.log", store=f"oxigraph:{where / 'store'}")
-    try:
+    with served_on_disk(where) as server:
         yield server
-    finally:
-        server.stop()
-    server.assert_no_tracebacks()
 
 
 def test_dense_paths_over_http_leave_the_server_responsive(dense_server: Server, figures: dict[str, Any]) -> None:

@@ -34,7 +34,7 @@ from .support import (
     graphql,
     knob,
     percentile,
-    start_server,
+    served_on_disk,
 )
 
 CLIENTS = knob("clients", 16, 64)
@@ -57,13 +57,8 @@ SEARCH_TEXT = ["nvidia", "エヌビディア", "ＮＶＩＤＩＡ", "chip", "�
 
 @pytest.fixture(scope="module")
 def disk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    where = tmp_path_factory.mktemp("load")
-    server = start_server(where / "server.log", store=f"oxigraph:{where / 'store'}")
-    try:
+    with served_on_disk(tmp_path_factory.mktemp("load")) as server:
         yield server
-    finally:
-        server.stop()
-    server.assert_no_tracebacks()
 
 
 def _companies(client: httpx.Client, count: int) -> list[str]:
