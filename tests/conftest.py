@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import pyoxigraph as ox
 import pytest
 
 from chipkg.graph import KnowledgeGraph
-from chipkg.seed import article_text
+from chipkg.seed import ONTOLOGY, article_graphs, article_text
 from stores import STORES, Graphs, OxigraphServer  # tests/stores.py
 
 # Prefixes for the Turtle snippets tests write; the line count matters to ParseError tests.
@@ -99,3 +100,14 @@ def h20_text() -> str:
     text = article_text("h20-article.ja.txt")
     assert len(text) > 1000
     return text
+
+
+@pytest.fixture(scope="session")
+def seed_triples() -> list[ox.Triple]:
+    """The ontology and every article graph, as ``KnowledgeGraph`` loads them (shared by the
+    pySHACL tests and the compiled-shapes tests that must agree with them)."""
+    paths = [ONTOLOGY, *article_graphs()]
+    assert len(paths) >= 2
+    triples = [q.triple for path in paths for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    assert len(triples) > 1000
+    return triples

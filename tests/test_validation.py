@@ -16,7 +16,6 @@ import rdflib
 
 from chipkg.graph import KnowledgeGraph, ValidationFailed, Violation
 from chipkg.graph.validation import Validator
-from chipkg.seed import ONTOLOGY, article_graphs
 
 EVIDENCE = '"同時に、中国のチップメーカーは、Nvidiaや他の米国の競合他社との技術格差を縮めるために激しい競争を繰り広げています。"@ja'
 
@@ -63,16 +62,6 @@ BAD_INPUTS = [
 @pytest.fixture(scope="module")
 def validator() -> Validator:
     return Validator.from_files()
-
-
-@pytest.fixture(scope="module")
-def seed_triples() -> list[ox.Triple]:
-    """The ontology and every article graph, as ``KnowledgeGraph`` loads them."""
-    paths = [ONTOLOGY, *article_graphs()]
-    assert len(paths) >= 2
-    triples = [q.triple for path in paths for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
-    assert len(triples) > 1000
-    return triples
 
 
 def as_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:

@@ -6,7 +6,6 @@ Built-in ``__`` introspection types are skipped; graphql-core's scalars (``Strin
 
 from __future__ import annotations
 
-import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
 
