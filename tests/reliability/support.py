@@ -228,6 +228,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
+def in_process_client(app: Any, **kwargs: Any) -> Any:
+    """Starlette's ``TestClient`` on ``app``, without its warning that it would rather run
+    on httpx2 (httpx works, and is what the rest of the suite uses)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    return TestClient(app, **kwargs)
+
+
 def known_bug(exception_line: str) -> str | None:
     """The ``KNOWN_BUGS`` entry that explains a logged exception line, if any."""
     return next((name for name, pattern in KNOWN_BUGS.items() if pattern.search(exception_line)), None)

@@ -17,7 +17,7 @@ from chipkg.api.app import create_app
 from chipkg.api.settings import Settings
 from chipkg.graph import KnowledgeGraph
 
-from .support import TOKEN, Server, start_server
+from .support import TOKEN, Server, in_process_client, start_server
 
 ADD = ('mutation { addEntity(input: {type: "Company", label: "Auth Probe %s", labelJa: "認証%s"}) { id } }')
 WRONG = ["", "wrong", TOKEN[:-1], TOKEN + "x", TOKEN.upper(), " " + TOKEN + "x", TOKEN[1:], "Bearer " + TOKEN]
@@ -82,11 +82,9 @@ def test_the_token_allows_writes(logged_server: Server) -> None:
 
 @pytest.mark.parametrize("token", [None, "", "   "])
 def test_no_token_configured_means_no_writes(token: str | None) -> None:
-    from starlette.testclient import TestClient
-
     kg = KnowledgeGraph()
     before = kg.export()
-    with TestClient(create_app(kg, Settings(token=token))) as client:
+    with in_process_client(create_app(kg, Settings(token=token))) as client:
         for header in (None, "Bearer ", "Bearer", f"Bearer {token or ''}", "Bearer null", "Bearer None",
                        f"Bearer {TOKEN}"):
             for mutation in (ADD % ("x", "x"),

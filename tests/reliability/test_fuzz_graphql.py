@@ -108,6 +108,9 @@ def fuzz_graph() -> Iterator[KnowledgeGraph]:
     kg.close()
 
 
+# graphql-core leaves sibling coroutines un-awaited when an error nulls their parent
+# (graphql-core issues #236, #269): upstream, harmless, and counted in the server log checks.
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 def test_fuzz_graphql_in_process(fuzz_graph: KnowledgeGraph, figures: dict[str, Any]) -> None:
     schema = build_schema()
     codes: Counter[str] = Counter()

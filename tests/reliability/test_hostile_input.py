@@ -38,6 +38,7 @@ from .support import (
     Server,
     check_error_body,
     dense_triples,
+    in_process_client,
     knob,
     percentile,
     served_on_disk,
@@ -241,9 +242,8 @@ def test_an_id_that_is_not_an_iri_is_refused(kg: KnowledgeGraph, query: str) -> 
 def test_an_id_that_is_not_an_iri_is_not_a_500(kg: KnowledgeGraph, path: str) -> None:
     from chipkg.api.app import create_app
     from chipkg.api.settings import Settings
-    from starlette.testclient import TestClient
 
-    with unchanged(kg), TestClient(create_app(kg, Settings()), raise_server_exceptions=False) as client:
+    with unchanged(kg), in_process_client(create_app(kg, Settings()), raise_server_exceptions=False) as client:
         response = client.get(path, headers={"Accept": "text/turtle"})
     assert response.status_code in (400, 404), response.text
 
