@@ -24,11 +24,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from ..graph import KnowledgeGraph
-from . import linked_data, sparql
+from . import linked_data, pages, sparql
 from .body_limit import BodyLimitMiddleware
 from .cache import GraphQLCache
 from .errors import EXCEPTION_HANDLERS
 from .graphql import graphql_app
+from .security import SecurityHeadersMiddleware
 from .settings import Settings
 from .state import blocking, graph
 
@@ -45,11 +46,12 @@ def _routes(settings: Settings) -> list[BaseRoute]:
         *linked_data.ROUTES,
         *sparql.ROUTES,
         Route("/healthz", healthz, methods=["GET"]),
+        *pages.ROUTES,
     ]
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
-    stack = []
+    stack = [Middleware(SecurityHeadersMiddleware)]
     if settings.cors_origins:
         stack.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                 allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))

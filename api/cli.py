@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     export = commands.add_parser("export", help="write the graph, the ontology or a neighbourhood as RDF")
-    export.add_argument("--format", default="turtle", choices=["turtle", "nt", "jsonld", "trig"])
+    export.add_argument("--format", default="turtle", choices=["turtle", "nt", "jsonld", "trig", "rdfxml"])
     export.add_argument("--entity", metavar="ID", help="export only this entity's neighbourhood")
     export.add_argument("--depth", type=int, default=1, help="neighbourhood depth with --entity (default 1)")
     export.add_argument("--ontology", action="store_true", help="export the ontology alone")

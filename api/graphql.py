@@ -24,6 +24,7 @@ from strawberry.types.unset import UNSET
 from ..schema import Context, build_schema
 from .auth import is_authorized
 from .errors import CODE_BY_STATUS, HTTPError
+from .graphiql import graphiql_page
 from .state import graph, settings
 
 
@@ -41,6 +42,11 @@ class ChipKGGraphQL(GraphQL):
         except ViewRefusal as exc:
             status = 415 if exc.reason == "Unsupported content type" else exc.status_code
             raise HTTPError(status, CODE_BY_STATUS.get(status, f"HTTP_{status}"), exc.reason) from None
+
+    @property
+    def graphql_ide_html(self) -> str:  # type: ignore[override]
+        # GraphiQL from chipkg's own /static, not strawberry's page (which loads it from a CDN).
+        return graphiql_page()
 
     def decode_json(self, data: str | bytes) -> object:
         try:

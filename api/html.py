@@ -1,45 +1,78 @@
-"""The readable HTML page for one resource: labels, types, facts and the sentences behind them.
+"""What every chipkg page shares: the layout, escaping and the one rule for links.
 
 Everything that comes from the graph goes through ``html.escape`` (text and attributes
-alike): labels, aliases and evidence are data written by whoever holds the write token,
-and the page must not run what they wrote. Links to other resources are relative
-(``h20``, ``../ontology``), so the page works wherever the app is mounted.
+alike): labels, aliases, evidence and IRIs are data written by whoever holds the write
+token, and the page must not run what they wrote. ``href`` is the one place an IRI
+becomes a link: chipkg's own resources and ontology terms link to chipkg's pages,
+relatively (so the pages work wherever the app is mounted), other ``http``/``https``
+IRIs link out, and any other scheme (``javascript:``, ``data:``, ``file:`` ...) is shown
+as text and never becomes an ``href``.
+
+Pages carry no inline script or style: styles and scripts come from ``/static`` (the
+Content-Security-Policy in ``security.py`` allows nothing else), and data a script needs
+travels in a ``<script type="application/json">`` block, which browsers never execute.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from ..graph import Entity, Evidence, LangString, Relation
+from ..graph import LangString
 from ..graph.model import slug_of
-from ..graph.vocab import RESOURCE_BASE, compact
+from ..graph.vocab import CKG, RESOURCE_BASE, compact
 
-STYLE = """
-body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-code{font-size:.9em}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;
-padding:.4rem;border-bottom:1px solid #ddd}blockquote{margin:.2rem 0;padding-left:.6rem;border-left:3px solid #aaa}
-.meta{color:#666;font-size:.9em}nav a{margin-right:1rem}
-"""
-
-ALTERNATES = (("turtle", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
-              ("nt", "application/n-triples", "N-Triples"))
+LINKED_SCHEMES = frozenset({"http", "https"})
+ONTOLOGY_NS = str(CKG._NS)
 
 
-def href(iri: str) -> str:
-    """Where a link to ``iri`` should point, relative to a ``/resource/{id}`` page."""
-    if iri.startswith(RESOURCE_BASE):
-        return quote(slug_of(iri), safe="")
-    return iri
+@dataclass(frozen=True)
+class Site:
+    """Where a page sits, as the relative path back to the app's root: ``""`` for ``/`` and
+    ``/ontology``, ``"../"`` for ``/resource/{id}``."""
+
+    root: str = ""
+
+    def url(self, path: str) -> str:
+        return self.root + path
+
+    def resource(self, slug: str) -> str:
+        return self.root + "resource/" + quote(slug, safe="")
 
 
-def _link(iri: str, names: Mapping[str, str]) -> str:
-    text = names.get(iri) or compact(iri)
-    return f'<a href="{escape(href(iri))}">{escape(text)}</a>'
+def href(iri: str, site: Site) -> str | None:
+    """Where a link to ``iri`` should point, or None when it must not be a link at all."""
+    if iri.startswith(RESOURCE_BASE) and len(iri) > len(RESOURCE_BASE):
+        return site.resource(slug_of(iri))
+    if iri.startswith(ONTOLOGY_NS) and len(iri) > len(ONTOLOGY_NS):
+        return site.url("ontology#" + quote(iri[len(ONTOLOGY_NS):], safe=""))
+    try:
+        scheme = urlsplit(iri).scheme.lower()
+    except ValueError:
+        return None
+    return iri if scheme in LINKED_SCHEMES else None
 
 
-def _lang_values(values: Iterable[LangString]) -> str:
+def link(iri: str, site: Site, text: str | None = None, *, cls: str | None = None) -> str:
+    """An ``<a>`` to ``iri`` showing ``text`` (its compact name by default); plain text if
+    ``iri`` may not be linked."""
+    shown = escape(text if text else compact(iri))
+    target = href(iri, site)
+    if target is None:
+        return f'<span class="iri" title="{escape(iri)}">{shown}</span>'
+    attr = f' class="{escape(cls)}"' if cls else ""
+    return f'<a href="{escape(target)}"{attr}>{shown}</a>'
+
+
+def name_link(iri: str, names: Mapping[str, str], site: Site) -> str:
+    return link(iri, site, names.get(iri))
+
+
+def lang_values(values: Iterable[LangString]) -> str:
+    """Language-tagged values, one per line, each marked with its language."""
     parts = []
     for v in values:
         if v.lang:
@@ -50,43 +83,29 @@ def _lang_values(values: Iterable[LangString]) -> str:
     return "<br>".join(parts)
 
 
-def _evidence(items: Iterable[Evidence], names: Mapping[str, str]) -> str:
-    parts = []
-    for ev in items:
-        lang = f' lang="{escape(ev.lang)}"' if ev.lang else ""
-        where = f"¶{ev.paragraph}, " if ev.paragraph is not None else ""
-        source = _link(ev.source, names) if ev.source else ""
-        parts.append(f"<blockquote{lang}>{escape(ev.text)}</blockquote>"
-                     f'<div class="meta">{where}{source}</div>')
-    return "".join(parts) or '<span class="meta">no evidence recorded</span>'
+def json_block(element_id: str, data: object) -> str:
+    """Data for a page's script, in a block browsers never execute; ``<``, ``>`` and ``&``
+    are escaped so no string in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{escape(element_id)}">{text}</script>'
 
 
-def render_resource(entity: Entity, relations: Iterable[Relation], names: Mapping[str, str]) -> str:
-    """The HTML page for ``entity``; ``names`` maps IRIs of linked resources to labels."""
-    title = entity.label("en") or entity.id
-    alternates = "".join(f'<link rel="alternate" type="{media}" href="{escape(href(entity.iri))}?format={fmt}">'
-                         for fmt, media, _ in ALTERNATES)
-    rows = []
-    for r in relations:
-        rows.append(f"<tr><td>{_link(r.subject, names)}</td><td><code>{escape(compact(r.predicate))}</code></td>"
-                    f"<td>{_link(r.object, names)}</td><td>{_evidence(r.evidence, names)}</td></tr>")
-    # (term, description), both already HTML.
-    facts = [("Types", ", ".join(f"<code>{escape(compact(t))}</code>" for t in entity.types)),
-             ("Labels", _lang_values(entity.labels))]
-    if entity.alt_labels:
-        facts.append(("Also known as", _lang_values(entity.alt_labels)))
-    facts += [(f"<code>{escape(compact(p))}</code>", _lang_values(v)) for p, v in entity.attributes.items()]
-    details = "".join(f"<dt>{term}</dt><dd>{value}</dd>" for term, value in facts)
-    table = ("<table><thead><tr><th>Subject</th><th>Predicate</th><th>Object</th><th>Evidence</th></tr></thead>"
-             f"<tbody>{''.join(rows)}</tbody></table>") if rows else "<p>No relations.</p>"
-    formats = " · ".join(f'<a href="{escape(href(entity.iri))}?format={fmt}">{label}</a>'
-                         for fmt, _, label in ALTERNATES)
+def page(title: str, body: str, site: Site, *, scripts: Iterable[str] = (), styles: Iterable[str] = (),
+         head: str = "") -> str:
+    """A whole HTML document in chipkg's layout; ``scripts`` and ``styles`` are paths under
+    the app root (``static/...``)."""
+    links = "".join(f'<link rel="stylesheet" href="{escape(site.url(s))}">' for s in ("static/chipkg.css", *styles))
+    tags = "".join(f'<script src="{escape(site.url(s))}" defer></script>' for s in scripts)
+    nav = (f'<nav><a href="{escape(site.url("./"))}" class="home">chipkg</a>'
+           f'<a href="{escape(site.url("ontology"))}">Ontology</a>'
+           f'<a href="{escape(site.url("graphql"))}">GraphiQL</a>'
+           f'<form action="{escape(site.url("search"))}" method="get" role="search">'
+           '<input type="search" name="q" placeholder="Search names, ja/en" aria-label="Search"></form></nav>')
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)} — chipkg</title>{alternates}<style>{STYLE}</style></head><body>"
-            f'<nav><a href="../ontology">ontology</a><a href="../graphql">GraphQL</a></nav>'
-            f"<h1>{escape(title)}</h1><p><code>{escape(entity.iri)}</code></p><dl>{details}</dl>"
-            f"<h2>Relations</h2>{table}<p class=\"meta\">This resource as {formats}.</p></body></html>\n")
+            f"<title>{escape(title)} — chipkg</title>{links}{head}{tags}</head>"
+            f"<body>{nav}<main>{body}</main></body></html>\n")
 
 
-__all__ = ["href", "render_resource"]
+__all__ = ["LINKED_SCHEMES", "Site", "href", "json_block", "lang_values", "link", "name_link", "page"]

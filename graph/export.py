@@ -44,7 +44,7 @@ def canonical_order(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
 
 
 def serialize(triples: Iterable[ox.Triple], fmt: str = "turtle") -> bytes:
-    """``triples`` in ``fmt`` (``turtle``, ``nt``, ``jsonld`` or ``trig``)."""
+    """``triples`` in ``fmt`` (``turtle``, ``nt``, ``jsonld``, ``trig`` or ``rdfxml``)."""
     rdf = rdf_format(fmt)
     ordered = canonical_order(triples)
     if rdf == ox.RdfFormat.JSON_LD:
@@ -58,10 +58,11 @@ def write_graph(store: TripleStore, out: IO[bytes], fmt: str = "turtle", *, chun
     The bytes are exactly ``serialize(store.triples(), fmt)``'s, but memory holds the
     sorted subject list and one chunk, not every triple: at a million triples the
     difference is the sort of a million tuples. JSON-LD is not streamed (it compacts
-    the whole document).
+    the whole document), nor is RDF/XML (one ``rdf:RDF`` element whose namespace
+    declarations depend on every predicate in it).
     """
     rdf = rdf_format(fmt)
-    if rdf == ox.RdfFormat.JSON_LD:
+    if rdf in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
         out.write(serialize(store.triples(), fmt))
         return
     blank = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")

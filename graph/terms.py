@@ -27,6 +27,8 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "json-ld": ox.RdfFormat.JSON_LD,
     "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
 }
 
 
@@ -34,7 +36,7 @@ def rdf_format(name: str) -> ox.RdfFormat:
     try:
         return FORMATS[name.lower()]
     except KeyError:
-        raise InvalidInput(f"unknown RDF format {name!r}: use turtle, nt, jsonld or trig") from None
+        raise InvalidInput(f"unknown RDF format {name!r}: use turtle, nt, jsonld, trig or rdfxml") from None
 
 
 def format_for_file(path: str) -> ox.RdfFormat:

@@ -149,7 +149,7 @@ def test_entity_neighbourhood_export(seed_kg: KG, h20_text: str, fmt: str) -> No
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"entity": "h20"}, {"ontology_only": True}])
-@pytest.mark.parametrize("fmt", ["rdfxml", "xml", "", "turtle2"])
+@pytest.mark.parametrize("fmt", ["pdf", "rdf/xml2", "", "turtle2"])
 def test_unknown_format_is_invalid(seed_kg: KG, fmt: str, kwargs: dict) -> None:
     with pytest.raises(InvalidInput, match="format"):
         seed_kg.export(fmt, **kwargs)

@@ -75,7 +75,7 @@ def test_mounted_under_a_prefix_with_a_graph(client_of, shared_kg: KnowledgeGrap
         assert client.get("/kg/healthz").json()["status"] == "ok"
         page = client.get("/kg/resource/nvidia", headers={"Accept": "text/html"})
         assert page.status_code == 200
-        assert 'href="h20"' in page.text  # relative, so it stays under /kg
+        assert 'href="../resource/h20"' in page.text  # relative, so it stays under /kg
         assert client.get("/kg/resource/h20", headers={"Accept": "text/html"}).status_code == 200
         assert client.get("/kg/export", params={"entity": "h20"}).headers["content-type"].startswith("text/turtle")
         assert client.post("/kg/graphql", json={"query": "{ __typename }"}).json() == {"data": {"__typename": "Query"}}
@@ -118,7 +118,7 @@ def test_html_shows_labels_types_and_evidence(make_client, shared_kg: KnowledgeG
         assert label.value in page
     assert "ckg:Regulator" in page
     assert "ckg:summoned" in page
-    assert 'href="nvidia"' in page
+    assert 'href="../resource/nvidia"' in page
     assert 'lang="ja"' in page  # evidence sentences keep their language
 
 

@@ -107,7 +107,7 @@ def test_export_ontology_only(http: httpx.Client) -> None:
 @pytest.mark.parametrize(("url", "accept", "status", "code"), [
     ("/export", "image/png", 406, "NOT_ACCEPTABLE"),
     ("/export", "text/turtle;q=0", 406, "NOT_ACCEPTABLE"),
-    ("/export?format=rdfxml", None, 400, "BAD_USER_INPUT"),
+    ("/export?format=pdf", None, 400, "BAD_USER_INPUT"),
     ("/export?entity=no-such-entity", None, 404, "NOT_FOUND"),
     ("/export?entity=h20&depth=99", None, 400, "QUERY_TOO_LARGE"),
     ("/export?entity=h20&depth=deep", None, 400, "BAD_USER_INPUT"),
@@ -153,7 +153,7 @@ def test_resource_as_html(http: httpx.Client, shared_kg: KnowledgeGraph) -> None
     page = response.text
     assert "<h1>Nvidia</h1>" in page
     assert CKR + "nvidia" in page
-    assert 'href="h20"' in page  # a link to another /resource page
+    assert 'href="../resource/h20"' in page  # a relative link to another /resource page
     sentences = [ev.text for r in shared_kg.relations("nvidia") for ev in r.evidence]
     assert sentences and all(html.escape(s) in page for s in sentences)
 
