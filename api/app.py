@@ -29,6 +29,7 @@ from .body_limit import BodyLimitMiddleware
 from .cache import GraphQLCache
 from .errors import EXCEPTION_HANDLERS
 from .graphql import graphql_app
+from .graphql_media import GraphQLResponseMedia
 from .security import SecurityHeadersMiddleware
 from .settings import Settings
 from .state import blocking, graph
@@ -56,6 +57,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
         stack.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                 allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))
     stack.append(Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes))
+    stack.append(Middleware(GraphQLResponseMedia))  # outside the cache: converts cached answers too
     stack.append(Middleware(GraphQLCache))
     return stack
 

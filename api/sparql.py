@@ -47,6 +47,7 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {  # CONSTRUCT and DESCRIBE
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,  # SPARQLWrapper's and rdflib SPARQLStore's default
 }
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
 

@@ -11,7 +11,6 @@ is found. Paragraphs are the text file's lines, numbered from 0 (the title), as
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,9 +26,11 @@ from .vocab import CKG, PROV, RDF
 _TYPE = ox.NamedNode(str(RDF.type))
 _STATEMENT = ox.NamedNode(str(RDF.Statement))
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-# A sentence ends after one of these (Japanese and Western full stops, ! and ?), and any
-# closing brackets or quotes right after it.
-_SENTENCE_END = re.compile(r"(?<=[。．！？!?])[」』）)\"”]*")
+# A sentence ends after one of these (Japanese and Western full stops, ! and ?), unless it
+# is inside brackets or quotes: 「…。…」とチェン氏は述べました。 is one sentence.
+_ENDS = frozenset("。．！？!?")
+_OPENERS = {"「": "」", "『": "』", "（": "）", "(": ")", "“": "”"}
+_CLOSERS = frozenset(_OPENERS.values())
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,22 @@ def split_sentences(text: str) -> list[Paragraph]:
         line = line.strip()
         if not line:
             continue
-        pieces, start = [], 0
-        for match in _SENTENCE_END.finditer(line):
-            if match.end() > start:
-                pieces.append(line[start:match.end()].strip())
-                start = match.end()
-        if start < len(line):
-            pieces.append(line[start:].strip())
-        paragraphs.append(Paragraph(number, tuple(p for p in pieces if p)))
+        paragraphs.append(Paragraph(number, tuple(_sentences(line))))
     return paragraphs
+
+
+def _sentences(line: str) -> list[str]:
+    pieces, start, depth = [], 0, 0
+    for i, char in enumerate(line):
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif char in _ENDS and depth == 0:
+            pieces.append(line[start:i + 1].strip())
+            start = i + 1
+    pieces.append(line[start:].strip())
+    return [p for p in pieces if p]
 
 
 def article_text(article: Entity) -> str | None:
