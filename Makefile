@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
 #   make run    install into .venv and serve the embedded seed graph on 127.0.0.1:8000
-#   make test   install into .venv with the test tools and run the whole suite
+#   make test   install into .venv with the test tools (and chromium via apt-get) and run the whole suite
 #   make bench SIZE=100k   the benchmark beside Oxigraph and bare Starlette (10k, 100k or 1M)
 #   make reliability       the reliability suite at full size (fuzz, load, 20 kills; ~10 min)
 PYTHON ?= python3
@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean bench reliability
+.PHONY: run test lint clean bench reliability browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,17 @@ reliability: $(STAMP)
 run: $(STAMP)
 	$(BIN)/chipkg serve
 
-test: $(STAMP)
+# The browser tests (tests/browser) drive Debian's chromium with chromium-driver. Installed
+# here when missing and apt-get can (as root); otherwise those tests skip and say why.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing chromium and chromium-driver for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+			|| echo "could not install chromium: the browser tests will skip"; \
+	else echo "chromium or chromedriver missing and apt-get unavailable (or not root): the browser tests will skip"; fi
+
+test: $(STAMP) browser
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
