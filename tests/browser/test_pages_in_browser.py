@@ -81,7 +81,7 @@ def test_clicking_a_node_opens_its_page(browser: Any, site: str) -> None:
     assert css(browser, "h1")[0].text == "H20"
 
 
-def test_evidence_link_lands_on_the_highlighted_sentence(browser: Any, site: str) -> None:
+def test_evidence_link_lands_on_the_highlighted_sentence(browser: Any, site: str, screenshots: Path) -> None:
     browser.get(site + "/resource/nvidia")
     first = css(browser, "td blockquote")[0].text
     css(browser, "a.evidence-link")[0].click()
@@ -91,6 +91,7 @@ def test_evidence_link_lands_on_the_highlighted_sentence(browser: Any, site: str
     assert target == first
     colour = browser.execute_script("return getComputedStyle(document.querySelector(':target')).backgroundColor")
     assert colour == "rgb(255, 229, 138)"  # the stylesheet's :target highlight
+    browser.save_screenshot(str(screenshots / "evidence-target.png"))
 
 
 def test_article_sentences_link_to_their_facts(browser: Any, site: str, screenshots: Path) -> None:
