@@ -42,9 +42,11 @@ def render_article_text(paragraphs: Sequence[Paragraph], statements: Sequence[St
                 number += 1
                 placed.add(st.iri)
                 marks.append(f'<a href="#f-{number}" class="fact-mark">{number}</a>')
+                statement = href(st.iri, site)
+                to_statement = (f'<a href="{escape(statement)}" class="meta statement-link">statement</a> · '
+                                if statement else "")
                 items.append(f'<li id="f-{number}" value="{number}">{fact_text(st, names, site)} '
-                             f'<a href="{escape(href(st.iri, site) or "")}" class="meta statement-link">'
-                             f'statement</a> · <a href="#{anchor}" class="meta">sentence</a></li>')
+                             f'{to_statement}<a href="#{anchor}" class="meta">sentence</a></li>')
             sup = f'<sup class="facts">{" ".join(marks)}</sup>' if marks else ""
             cls = "sentence has-facts" if marks else "sentence"
             spans.append(f'<span id="{anchor}" class="{cls}">{escape(sentence)}</span>{sup}')

@@ -39,8 +39,9 @@ def evidence_link(ev: Evidence, names: Mapping[str, str], site: Site) -> str:
     if target is None or target.startswith(("http:", "https:")):
         return f"{escape(where)}, {link(ev.source, site, names.get(ev.source))}"
     anchor = sentence_anchor(ev.text)
+    statement = href(ev.statement, site)
     return (f'<a href="{escape(target)}#{anchor}" class="evidence-link">{escape(where)} of {article}</a>'
-            f' · <a href="{escape(href(ev.statement, site) or "")}" class="meta">statement</a>')
+            + (f' · <a href="{escape(statement)}" class="meta">statement</a>' if statement else ""))
 
 
 def evidence_list(items: Iterable[Evidence], names: Mapping[str, str], site: Site) -> str:

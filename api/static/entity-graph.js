@@ -32,9 +32,13 @@
     layout: { name: "concentric", animate: false, minNodeSpacing: 40,
       concentric: function (n) { return n.data("center") ? 2 : 1; }, levelWidth: function () { return 1; } }
   });
+  // The server only hands out relative links and http(s) ones; check again before following.
+  var followable = function (target) {
+    return typeof target === "string" && (/^https?:/i.test(target) || !/^[a-z][a-z0-9+.-]*:/i.test(target));
+  };
   cy.on("tap", "node", function (event) {
     var target = event.target.data("href");
-    if (target) { window.location.href = target; }
+    if (target && followable(target)) { window.location.href = target; }
   });
   window.chipkgGraph = cy;
 }());
