@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from .errors import InvalidInput, ParseError, StoreError
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+OXIGRAPH_MARK = b'[CFOptions "id2str"]'  # in every Oxigraph store's RocksDB options file
 
 
 class TripleStore(Protocol):
@@ -56,6 +57,8 @@ class OxigraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        if self.path is not None:
+            _refuse_foreign(self.path)
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -64,8 +67,13 @@ class OxigraphStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
-            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}") from exc
+        except (OSError, RuntimeError) as exc:
+            # RocksDB reports a damaged store (a truncated CURRENT, a bad checksum) as a
+            # RuntimeError "Corruption: ...": one line for the user, not a traceback.
+            reason = " ".join(str(exc).split())
+            damaged = " (the store looks damaged; restore it from a backup or an export)" \
+                if isinstance(exc, RuntimeError) else ""
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {reason}{damaged}") from exc
 
     def triples(self, subject: Term | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None, *, graph: str | None = None) -> Iterator[ox.Triple]:
@@ -141,6 +149,34 @@ class OxigraphStore:
         self.flush()
 
 
+def is_oxigraph_store(path: Path) -> bool:
+    """Whether ``path`` holds an Oxigraph (RocksDB) store: a ``CURRENT`` file and an
+    options file that names Oxigraph's ``id2str`` column family."""
+    if not (path / "CURRENT").is_file():
+        return False
+    for options in path.glob("OPTIONS-*"):
+        try:
+            if OXIGRAPH_MARK in options.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Refuse a path that is a file, or a non-empty directory that is not a store:
+    Oxigraph would write its files among someone else's, and chipkg seed it."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"cannot open the Oxigraph store at {path}: it is a file, not a directory")
+    try:
+        empty = not path.exists() or next(path.iterdir(), None) is None
+    except OSError as exc:
+        raise StoreError(f"cannot open the Oxigraph store at {path}: {exc.strerror or exc}") from exc
+    if not empty and not is_oxigraph_store(path):
+        raise StoreError(f"{path} is not empty and is not an Oxigraph store; refusing to use it "
+                         "(give a new or empty directory, or one chipkg created)")
+
+
 def open_store(spec: str = "memory") -> TripleStore:
     """A store from its command-line spelling: ``memory``, ``oxigraph:PATH`` or
     ``sparql:QUERY_URL[,UPDATE_URL[,GRAPH_STORE_URL]]`` (a SPARQL 1.1 server)."""
@@ -165,4 +201,4 @@ def parse_error(exc: SyntaxError, source: str) -> ParseError:
     return ParseError(f"{source}: {text}", line=line, column=column)
 
 
-__all__ = ["OxigraphStore", "Term", "TripleStore", "open_store", "parse_error"]
+__all__ = ["OxigraphStore", "Term", "TripleStore", "is_oxigraph_store", "open_store", "parse_error"]

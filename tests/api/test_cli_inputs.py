@@ -1,0 +1,100 @@
+"""Hostile inputs to the command line, run as a user runs it (a subprocess): damaged and
+foreign store directories, and an RDF/XML entity bomb. Each must be one line on stderr
+and a non-zero exit, never a traceback, and must change nothing on disk."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MEMORY_CAP = 1 << 30  # RLIMIT_AS for the bomb: a regression fails here instead of eating the machine
+
+
+def chipkg(*args: str, memory_cap: int | None = None) -> subprocess.CompletedProcess[str]:
+    def limit() -> None:
+        if memory_cap is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+
+    return subprocess.run([sys.executable, "-m", "chipkg.api.cli", *args], capture_output=True, text=True,
+                          timeout=120, preexec_fn=limit)
+
+
+def assert_one_line_refusal(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("chipkg: "), result.stderr
+    assert "Traceback" not in result.stderr
+    for text in expected:
+        assert text in lines[0], lines[0]
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+# ------------------------------------------------------------------ store directories
+
+
+@pytest.fixture(scope="module")
+def good_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store chipkg created (and seeded), closed again."""
+    store = tmp_path_factory.mktemp("stores") / "good"
+    result = chipkg("stats", "--store", f"oxigraph:{store}")
+    assert result.returncode == 0, result.stderr
+    return store
+
+
+def _garbage_current(store: Path) -> None:
+    (store / "CURRENT").write_bytes(b"not a manifest name\n")
+
+
+def _flipped_tables(store: Path) -> None:
+    tables = list(store.glob("*.sst"))
+    assert tables, "the store has no table files to damage"
+    for table in tables:
+        data = bytearray(table.read_bytes())
+        for i in range(5, min(len(data), 40)):
+            data[i] ^= 0xFF
+        table.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_garbage_current, _flipped_tables], ids=["CURRENT", "sst"])
+def test_a_damaged_store_is_one_line(good_store: Path, tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    store = tmp_path / "damaged"
+    subprocess.run(["cp", "-r", str(good_store), str(store)], check=True)
+    assert chipkg("stats", "--store", f"oxigraph:{store}").returncode == 0  # the copy is a working store
+    damage(store)
+    result = chipkg("stats", "--store", f"oxigraph:{store}")
+    assert_one_line_refusal(result, f"cannot open the Oxigraph store at {store}", "damaged")
+
+
+def test_a_foreign_directory_is_refused_and_left_alone(tmp_path: Path) -> None:
+    foreign = tmp_path / "photos"
+    (foreign / "2024").mkdir(parents=True)
+    (foreign / "notes.txt").write_text("not a triple store\n")
+    (foreign / "2024" / "a.jpg").write_bytes(b"\xff\xd8\xff")
+    before = snapshot(foreign)
+    for args in (["stats"], ["serve", "--port", "0"], ["export"], ["load", str(tmp_path / "none.ttl")]):
+        result = chipkg(*args, "--store", f"oxigraph:{foreign}")
+        assert_one_line_refusal(result, str(foreign), "not an Oxigraph store")
+    assert snapshot(foreign) == before
+
+
+def test_a_file_is_not_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    path.write_text("x")
+    assert_one_line_refusal(chipkg("stats", "--store", f"oxigraph:{path}"), "not a directory")
+
+
+def test_an_empty_directory_becomes_a_store(tmp_path: Path) -> None:
+    store = tmp_path / "empty"
+    store.mkdir()
+    result = chipkg("stats", "--store", f"oxigraph:{store}")
+    assert result.returncode == 0, result.stderr
+    assert (store / "CURRENT").is_file()
+    # ... and is then recognised as chipkg's own.
+    assert chipkg("stats", "--store", f"oxigraph:{store}").returncode == 0
