@@ -22,6 +22,7 @@ from .errors import InvalidInput, ValidationFailed, Violation
 from .shacl_sparql import ShapeChecks
 from .. import seed
 from .store import OxigraphStore, TripleStore
+from .rdfxml import check_rdfxml
 from .terms import format_for_file
 from .validation import Validator
 from .vocab import CKG, ONTOLOGY_IRI, compact
@@ -132,6 +133,8 @@ def bulk_load(store: TripleStore, validator: Validator, checks: ShapeChecks, pat
     for path in paths:
         started = time.monotonic()
         fmt = format_for_file(str(path))
+        if fmt == ox.RdfFormat.RDF_XML:
+            check_rdfxml(Path(path), str(path))  # pyoxigraph would expand an entity bomb unbounded
         try:
             reader = _Counting(Path(path), say)
         except OSError as exc:

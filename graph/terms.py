@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from .errors import InvalidInput
 from .model import LangString
+from .rdfxml import check_rdfxml
 from .store import parse_error
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -53,8 +54,10 @@ def parse_triples(data: str | bytes, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
 
     Blank nodes are refused unless ``blank_nodes`` (they have no stable identity to expose
     as an id), and so are named graphs; remote JSON-LD contexts are never fetched
-    (pyoxigraph has no document loader set).
+    (pyoxigraph has no document loader set). RDF/XML is checked for entity bombs first.
     """
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_rdfxml(data, source)
     try:
         quads = list(ox.parse(data, format=fmt, base_iri=None))
     except SyntaxError as exc:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 MEMORY_CAP = 1 << 30  # RLIMIT_AS for the bomb: a regression fails here instead of eating the machine
@@ -98,3 +99,56 @@ def test_an_empty_directory_becomes_a_store(tmp_path: Path) -> None:
     assert (store / "CURRENT").is_file()
     # ... and is then recognised as chipkg's own.
     assert chipkg("stats", "--store", f"oxigraph:{store}").returncode == 0
+
+
+# ------------------------------------------------------------------ RDF/XML entity bombs
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """The classic: each entity is ten of the one before; ``&lol9;`` is 3 GB of "lol"."""
+    names = ["lol"] + [f"lol{i}" for i in range(1, levels + 1)]
+    entities = ['<!ENTITY lol "lol">'] + [f'<!ENTITY {name} "{("&" + below + ";") * 10}">'
+                                           for below, name in zip(names, names[1:])]
+    return ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+            f'<rdf:Description rdf:about="https://w3id.org/chipkg/resource/x"><rdfs:label>&lol{levels};'
+            "</rdfs:label></rdf:Description>\n</rdf:RDF>\n")
+
+
+@pytest.fixture
+def bomb(tmp_path: Path) -> Path:
+    path = tmp_path / "laughs.rdf"
+    path.write_text(billion_laughs())
+    assert path.stat().st_size < 1100
+    return path
+
+
+def test_validate_refuses_an_entity_bomb_in_bounded_memory(bomb: Path) -> None:
+    result = chipkg("validate", str(bomb), memory_cap=MEMORY_CAP)
+    assert_one_line_refusal(result, str(bomb), "entities expand", "entity bomb")
+
+
+def test_load_refuses_an_entity_bomb_and_changes_nothing(bomb: Path, good_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    subprocess.run(["cp", "-r", str(good_store), str(store)], check=True)
+    before = chipkg("stats", "--json", "--store", f"oxigraph:{store}").stdout
+    result = chipkg("load", "--store", f"oxigraph:{store}", str(bomb), memory_cap=MEMORY_CAP)
+    assert result.returncode == 1, result.stderr
+    assert "entity bomb" in result.stderr and "Traceback" not in result.stderr
+    assert chipkg("stats", "--json", "--store", f"oxigraph:{store}").stdout == before
+
+
+def test_external_entities_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "xxe.rdf"
+    path.write_text(billion_laughs(1).replace('<!ENTITY lol "lol">', '<!ENTITY lol SYSTEM "file:///etc/hostname">'))
+    assert_one_line_refusal(chipkg("validate", str(path)), "external or parameter entity 'lol'")
+
+
+def test_flat_entities_still_parse() -> None:
+    """Protégé writes namespaces as entities; those small expansions are read as before."""
+    from chipkg.graph.terms import parse_triples
+
+    document = billion_laughs(2).replace("&lol2;", "&lol1;&lol;")
+    (triple,) = parse_triples(document.encode(), ox.RdfFormat.RDF_XML, blank_nodes=True)
+    assert triple.object.value == "lol" * 11
