@@ -58,7 +58,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
                                 allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))
     stack.append(Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes))
     stack.append(Middleware(GraphQLResponseMedia))  # outside the cache: converts cached answers too
-    stack.append(Middleware(GraphQLCache))
+    stack.append(Middleware(GraphQLCache, max_bytes=settings.graphql_cache_bytes))
     return stack
 
 

@@ -24,7 +24,10 @@ class Settings:
 
     ``token`` is the bearer token that allows writes; ``None`` (the default) turns writes
     off. ``cors_origins`` empty means no CORS headers at all, so browsers on other origins
-    cannot read responses.
+    cannot read responses. ``graphql_cache_bytes`` bounds the GET /graphql cache (0 turns
+    it off). A client has ``header_timeout`` seconds to send a request's headers and
+    ``body_timeout`` seconds of waiting, in all, to send its body; ``chipkg serve`` holds
+    at most ``max_connections`` connections and answers 503 past them (see ``connections.py``).
     """
 
     store: str = "memory"
@@ -37,16 +40,23 @@ class Settings:
     sparql_concurrency: int = 2
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
+    graphql_cache_bytes: int = 64 * MIB
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    max_connections: int = 1000
 
     def __post_init__(self) -> None:
         if self.token is not None and not self.token.strip():
             # An empty CHIPKG_TOKEN must not become a token that an empty header matches.
             object.__setattr__(self, "token", None)
-        for name in ("max_body_bytes", "sparql_max_result_bytes", "sparql_concurrency"):
+        for name in ("max_body_bytes", "sparql_max_result_bytes", "sparql_concurrency", "max_connections"):
             if getattr(self, name) < 1:
                 raise InvalidInput(f"{name} must be at least 1, not {getattr(self, name)}")
-        if not self.sparql_timeout > 0:
-            raise InvalidInput(f"sparql_timeout must be positive, not {self.sparql_timeout}")
+        if self.graphql_cache_bytes < 0:
+            raise InvalidInput(f"graphql_cache_bytes must be 0 (off) or more, not {self.graphql_cache_bytes}")
+        for name in ("sparql_timeout", "header_timeout", "body_timeout"):
+            if not getattr(self, name) > 0:
+                raise InvalidInput(f"{name} must be positive, not {getattr(self, name)}")
         if not 0 <= self.port <= 65535:
             raise InvalidInput(f"port must be between 0 and 65535, not {self.port}")
 
