@@ -56,7 +56,8 @@ def _middleware(settings: Settings) -> list[Middleware]:
     if settings.cors_origins:
         stack.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                 allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))
-    stack.append(Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes))
+    stack.append(Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                            body_timeout=settings.body_timeout))
     stack.append(Middleware(GraphQLResponseMedia))  # outside the cache: converts cached answers too
     stack.append(Middleware(GraphQLCache, max_bytes=settings.graphql_cache_bytes))
     return stack

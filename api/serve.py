@@ -1,7 +1,8 @@
 """The ``chipkg serve`` and ``chipkg query`` commands: the service and the schema from a shell.
 
 ``serve`` opens the graph and binds the socket *before* it says where it is serving, so a
-bad ``--store`` or a port in use is one line on stderr, not a traceback from uvicorn.
+bad ``--store`` or a port in use is one line on stderr, not a traceback from uvicorn, and
+runs uvicorn with ``connections.py``'s guarded protocol and connection cap.
 ``query`` runs the schema in-process, asynchronously: its DataLoaders are async, so
 ``execute_sync`` cannot resolve them.
 """
@@ -18,6 +19,8 @@ from typing import Any
 
 from ..graph import InvalidInput, KnowledgeGraph
 from .settings import Settings
+
+BACKLOG = 2048  # uvicorn's default
 
 
 def add_parsers(commands: Any, store_arg: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -67,6 +70,9 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     sock.set_inheritable(True)
+    # Listening before "chipkg serving on ..." is printed: a client that connects on that
+    # line waits in the backlog until uvicorn accepts, instead of being refused.
+    sock.listen(BACKLOG)
     return sock
 
 
@@ -74,9 +80,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn  # only this command needs the server
 
     from .app import create_app
+    from .connections import connection_cap, guarded_protocol, raise_fd_limit
 
     given = {name: value for name, value in (("host", args.host), ("port", args.port)) if value is not None}
     settings = Settings.from_env(store=args.store, **given)
+    # Stalled clients are cut off (connections.py), and the descriptors they could take
+    # are raised and capped, so a few hundred of them cannot starve the rest.
+    cap = connection_cap(settings.max_connections, raise_fd_limit())
     kg = KnowledgeGraph.open(settings.store)
     try:
         sock = bind(settings.host, settings.port)
@@ -85,7 +95,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         base = f"http://{host}:{port}/"
         ide = "GraphiQL" if settings.graphiql else "GraphQL"
         print(f"chipkg serving on {base} — {ide} at {base}graphql", flush=True)
-        config = uvicorn.Config(create_app(kg, settings), log_level=args.log_level, lifespan="on")
+        config = uvicorn.Config(create_app(kg, settings), log_level=args.log_level, lifespan="on",
+                                http=guarded_protocol(settings), limit_concurrency=cap, backlog=BACKLOG)
         uvicorn.Server(config).run(sockets=[sock])
         sock.close()
     finally:

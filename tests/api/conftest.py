@@ -1,7 +1,8 @@
 """Fixtures for the HTTP service tests.
 
 ``server`` is a real uvicorn on 127.0.0.1 in a subprocess, started once per session with
-``uvicorn --factory chipkg.api.app:create_app`` and configured the way an operator would
+``uvicorn --factory chipkg.api.app:create_app`` with the guarded protocol (as the README
+runs it) and configured the way an operator would
 (``CHIPKG_*`` variables), waited for on ``/healthz`` and stopped at the end. ``http`` is
 an ``httpx.Client`` on it. In-process tests build apps with ``make_client`` instead: a
 ``TestClient`` entered with ``with``, so the app's lifespan runs.
@@ -77,6 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "chipkg.api.app:create_app",
+             "--http", "chipkg.api.connections:GuardedH11Protocol",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
             env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
