@@ -152,3 +152,25 @@ def test_flat_entities_still_parse() -> None:
     document = billion_laughs(2).replace("&lol2;", "&lol1;&lol;")
     (triple,) = parse_triples(document.encode(), ox.RdfFormat.RDF_XML, blank_nodes=True)
     assert triple.object.value == "lol" * 11
+
+
+def test_the_python_api_refuses_an_entity_bomb_in_bounded_memory(bomb: Path) -> None:
+    """``kg.load`` and ``parse_triples`` (what ``kg.add`` uses) take the same check."""
+    script = ("import sys; from chipkg import KnowledgeGraph, InvalidInput\n"
+              "from chipkg.graph.terms import parse_triples\n"
+              "import pyoxigraph as ox\n"
+              "for call in (lambda: KnowledgeGraph().load([sys.argv[1]]),\n"
+              "             lambda: parse_triples(open(sys.argv[1], 'rb').read(), ox.RdfFormat.RDF_XML)):\n"
+              "    try:\n"
+              "        call()\n"
+              "    except InvalidInput as exc:\n"
+              "        print(exc.code, exc.message)\n")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    result = subprocess.run([sys.executable, "-c", script, str(bomb)], capture_output=True, text=True, timeout=120,
+                            preexec_fn=limit)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2 and all("entity bomb" in line for line in lines), result.stdout
