@@ -155,11 +155,12 @@ def test_flat_entities_still_parse() -> None:
 
 
 def test_the_python_api_refuses_an_entity_bomb_in_bounded_memory(bomb: Path) -> None:
-    """``kg.load`` and ``parse_triples`` (what ``kg.add`` uses) take the same check."""
+    """``kg.load``, ``kg.add(fmt="rdfxml")`` and ``parse_triples`` take the same check."""
     script = ("import sys; from chipkg import KnowledgeGraph, InvalidInput\n"
               "from chipkg.graph.terms import parse_triples\n"
               "import pyoxigraph as ox\n"
               "for call in (lambda: KnowledgeGraph().load([sys.argv[1]]),\n"
+              "             lambda: KnowledgeGraph().add(open(sys.argv[1], 'rb').read(), fmt='rdfxml'),\n"
               "             lambda: parse_triples(open(sys.argv[1], 'rb').read(), ox.RdfFormat.RDF_XML)):\n"
               "    try:\n"
               "        call()\n"
@@ -173,4 +174,4 @@ def test_the_python_api_refuses_an_entity_bomb_in_bounded_memory(bomb: Path) -> 
                             preexec_fn=limit)
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 2 and all("entity bomb" in line for line in lines), result.stdout
+    assert len(lines) == 3 and all("entity bomb" in line for line in lines), result.stdout
