@@ -593,7 +593,11 @@ def _describe_statement(statement: str, triples: list[ox.Triple]) -> tuple[Fact,
         return None
     paragraph = int_value(values[str(CKG.paragraph)][0]) if values[str(CKG.paragraph)] else None
     source = values[str(PROV.wasDerivedFrom)][0].value if values[str(PROV.wasDerivedFrom)] else ""
-    evidence = [Evidence(text=e.value, lang=e.language, paragraph=paragraph, source=source, statement=statement)
+    attribution = values[str(CKG.attribution)][0].value if values[str(CKG.attribution)] else None
+    concerning = tuple(sorted(v.value for v in values[str(CKG.concerning)] if isinstance(v, ox.NamedNode)))
+    after = tuple(sorted(v.value for v in values[str(CKG.shortlyAfter)] if isinstance(v, ox.NamedNode)))
+    evidence = [Evidence(text=e.value, lang=e.language, paragraph=paragraph, source=source, statement=statement,
+                         attribution=attribution, concerning=concerning, shortly_after=after)
                 for e in values[str(CKG.evidence)]]
     return (s.value, p.value, o.value), evidence
 

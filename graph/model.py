@@ -28,13 +28,17 @@ class LangString:
 
 @dataclass(frozen=True)
 class Evidence:
-    """The sentence a fact was taken from, where it sits, and which article it is in."""
+    """The sentence a fact was taken from, where it sits, and which article it is in, with
+    the qualifiers of the statement that carries it (as Wikidata qualifies statements)."""
 
     text: str
     lang: str | None
     paragraph: int | None
     source: str  # IRI of the ckg:Article
     statement: str  # IRI of the rdf:Statement that carries it
+    attribution: str | None = None  # ckg:attribution: "stated", "reported", ...
+    concerning: tuple[str, ...] = ()  # ckg:concerning: IRIs of what the action was about
+    shortly_after: tuple[str, ...] = ()  # ckg:shortlyAfter: IRIs of what it came right after
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,16 @@ class Relation:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.subject, self.predicate, self.object)
+
+    @property
+    def concerning(self) -> tuple[str, ...]:
+        """What the fact is about, by any of its statements."""
+        return tuple(sorted({iri for e in self.evidence for iri in e.concerning}))
+
+    @property
+    def shortly_after(self) -> tuple[str, ...]:
+        """What the fact came right after, by any of its statements."""
+        return tuple(sorted({iri for e in self.evidence for iri in e.shortly_after}))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ _SUBCLASS = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.or
 _NODE_KEYS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH["class"], SH["or"],
               SH.nodeKind, SH.message, SH.sparql, RDF.type}
 _PROPERTY_KEYS = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH.uniqueLang, SH.qualifiedValueShape,
-                  SH.qualifiedMinCount, SH["class"], SH.nodeKind, SH.minInclusive, SH.message}
+                  SH.qualifiedMinCount, SH["class"], SH.nodeKind, SH.minInclusive, SH["in"], SH.message}
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,8 @@ class ShapeChecks:
         if g.value(prop, SH.maxCount) is not None:
             if int(g.value(prop, SH.maxCount)) != 1:
                 raise InvalidInput("shapes: only sh:maxCount 1 is compiled")
-            yield check(f"?this {p} ?value , ?_other FILTER(?value != ?_other)")
+            # No ?value: pySHACL names the node, not one of its values, for sh:maxCount.
+            yield check(f"?this {p} ?_one , ?_other FILTER(?_one != ?_other)")
         datatype = g.value(prop, SH.datatype)
         if datatype is not None:
             yield check(f"?this {p} ?value FILTER(!isLiteral(?value) || datatype(?value) != {_term(datatype)})")
@@ -133,6 +134,9 @@ class ShapeChecks:
         minimum = g.value(prop, SH.minInclusive)
         if minimum is not None:
             yield check(f"?this {p} ?value FILTER(?value < {_term(minimum)})")
+        allowed = g.value(prop, SH["in"])
+        if allowed is not None:
+            yield check(f"?this {p} ?value FILTER(?value NOT IN ({', '.join(_term(v) for v in Collection(g, allowed))}))")
         qualified = g.value(prop, SH.qualifiedValueShape)
         if qualified is not None:
             if int(g.value(prop, SH.qualifiedMinCount) or 0) != 1:

@@ -33,6 +33,7 @@ class CKG(DefinedNamespace):
     City: URIRef
     Event: URIRef
     Quote: URIRef
+    Concern: URIRef
     Article: URIRef
     # object properties
     makes: URIRef
@@ -56,6 +57,12 @@ class CKG(DefinedNamespace):
     speaker: URIRef
     about: URIRef
     reportedBy: URIRef
+    quotedFrom: URIRef
+    # statement qualifiers and names (annotation properties, and attribution, a datatype property)
+    concerning: URIRef
+    shortlyAfter: URIRef
+    attribution: URIRef
+    formerName: URIRef
     # datatype properties
     text: URIRef
     evidence: URIRef

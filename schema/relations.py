@@ -40,6 +40,12 @@ class Evidence:
     def paragraph(self) -> int | None:
         return self._evidence.paragraph
 
+    @strawberry.field(description="How the article attributes the fact (ckg:attribution): `stated`, `reported` "
+                                  "(報じられています, or relayed from someone's account), `expected`, `suggested` or "
+                                  "`believed`; null if the statement does not say.")
+    def attribution(self) -> str | None:
+        return self._evidence.attribution
+
     @strawberry.field(description="IRI of the rdf:Statement that records this evidence.")
     def statement_iri(self) -> str:
         return self._evidence.statement
@@ -87,6 +93,16 @@ class Relation:
     @strawberry.field(description="Every sentence this fact was taken from.")
     def evidence(self) -> list[Evidence]:
         return [Evidence(_evidence=e) for e in self._relation.evidence]
+
+    @strawberry.field(description="What the action was about (ckg:concerning): the CAC summoned Nvidia over the "
+                                  "H20 and its security concerns.")
+    async def concerning(self, info: strawberry.Info) -> list[Annotated["Entity", strawberry.lazy(".entities")]]:
+        return [await _load(info, iri) for iri in self._relation.concerning]
+
+    @strawberry.field(description="What the action came right after, where the article gives the order "
+                                  "(ckg:shortlyAfter): the summons came right after the H20 sales permission.")
+    async def shortly_after(self, info: strawberry.Info) -> list[Annotated["Entity", strawberry.lazy(".entities")]]:
+        return [await _load(info, iri) for iri in self._relation.shortly_after]
 
 
 async def _load(info: strawberry.Info, iri: str) -> "Entity":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib import OWL, RDF, RDFS, SH, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
@@ -24,6 +24,10 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/chipkg/ontology")
 
 SPEC_CLASSES = ["Company", "Chip", "Regulator", "Policy", "Person", "Organization", "Product",
                 "Place", "Country", "City", "Event", "Quote", "Article"]
+
+# Classes and properties the seed article needed beyond SPEC.md, built the same way.
+EXTRA_CLASSES = ["Concern"]
+EXTRA_PROPERTIES = ["leaderOf", "spokeAt", "reportedBy", "quotedFrom"]
 
 SPEC_SUBCLASSES = [("Company", "Organization"), ("Regulator", "Organization"), ("Chip", "Product"),
                    ("Country", "Place"), ("City", "Place")]
@@ -108,7 +112,7 @@ def test_ontology_header(onto: rdflib.Graph) -> None:
 # ------------------------------------------------------------------ classes
 
 
-@pytest.mark.parametrize("name", SPEC_CLASSES)
+@pytest.mark.parametrize("name", SPEC_CLASSES + EXTRA_CLASSES)
 def test_spec_class_is_defined_with_labels_and_comment(onto: rdflib.Graph, name: str) -> None:
     cls = CKG[name]
     assert (cls, RDF.type, OWL.Class) in onto
@@ -146,7 +150,7 @@ def test_spec_property_domain_and_range(onto: rdflib.Graph, name: str) -> None:
 
 
 def test_every_object_property_is_labelled_commented_and_typed(onto: rdflib.Graph) -> None:
-    """Also the properties the seed added beyond SPEC.md (leaderOf, spokeAt, reportedBy)."""
+    """Also the properties the seed added beyond SPEC.md (EXTRA_PROPERTIES)."""
     for prop in object_properties(onto):
         one_label(onto, prop, "en")
         one_label(onto, prop, "ja")
@@ -207,14 +211,14 @@ def test_shapes_have_domain_and_range_shapes_only_for_object_properties(onto: rd
     assert {n for n in names if n.endswith(("-domain", "-range"))} == expected
 
 
-@pytest.mark.parametrize("name", sorted(SPEC_PROPERTIES) + ["leaderOf", "spokeAt", "reportedBy"])
+@pytest.mark.parametrize("name", sorted(SPEC_PROPERTIES) + EXTRA_PROPERTIES)
 def test_domain_shape_matches_rdfs_domain(onto: rdflib.Graph, shapes: rdflib.Graph, name: str) -> None:
     shape = CKGSH[f"{name}-domain"]
     assert list(shapes.objects(shape, SH.targetSubjectsOf)) == [CKG[name]]
     assert shape_classes(shapes, shape) == class_set(onto, onto.value(CKG[name], RDFS.domain))
 
 
-@pytest.mark.parametrize("name", sorted(SPEC_PROPERTIES) + ["leaderOf", "spokeAt", "reportedBy"])
+@pytest.mark.parametrize("name", sorted(SPEC_PROPERTIES) + EXTRA_PROPERTIES)
 def test_range_shape_matches_rdfs_range(onto: rdflib.Graph, shapes: rdflib.Graph, name: str) -> None:
     shape = CKGSH[f"{name}-range"]
     assert list(shapes.objects(shape, SH.targetObjectsOf)) == [CKG[name]]
@@ -234,5 +238,57 @@ def test_typed_shape_accepts_every_ontology_class(onto: rdflib.Graph, shapes: rd
     qualified = shapes.value(shapes.value(CKGSH.Typed, SH.property), SH.qualifiedValueShape)
     allowed = set(Collection(shapes, shapes.value(qualified, SH["in"])))
     classes = {c for c in onto.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-    assert len(classes) == len(SPEC_CLASSES)
+    assert len(classes) == len(SPEC_CLASSES) + len(EXTRA_CLASSES)
     assert classes <= allowed
+
+
+# ------------------------------------------------------------------ statement qualifiers and former names
+
+ATTRIBUTIONS = {"stated", "reported", "expected", "suggested", "believed"}
+# qualifier -> (OWL kind, range); every one is said of an rdf:Statement.
+QUALIFIERS = {
+    "attribution": (OWL.DatatypeProperty, XSD.string),
+    "concerning": (OWL.AnnotationProperty, RDFS.Resource),
+    "shortlyAfter": (OWL.AnnotationProperty, RDFS.Resource),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUALIFIERS))
+def test_qualifier_is_defined_on_statements(onto: rdflib.Graph, name: str) -> None:
+    kind, range_ = QUALIFIERS[name]
+    term = CKG[name]
+    assert (term, RDF.type, kind) in onto
+    one_label(onto, term, "en")
+    one_label(onto, term, "ja")
+    assert any(str(c).strip() for c in onto.objects(term, RDFS.comment))
+    assert list(onto.objects(term, RDFS.domain)) == [RDF.Statement]
+    assert list(onto.objects(term, RDFS.range)) == [range_]
+
+
+def test_qualifiers_are_not_facts(onto: rdflib.Graph, shapes: rdflib.Graph) -> None:
+    """A qualifier is said of a statement, not of an entity: it is no object property, so
+    traversal, paths and the rule that every fact has a statement never see it."""
+    for name in QUALIFIERS:
+        assert (CKG[name], RDF.type, OWL.ObjectProperty) not in onto
+        assert CKG[name] in set(shapes.objects(CKGSH.Qualifier, SH.targetSubjectsOf))
+    assert (CKGSH.Qualifier, SH["class"], RDF.Statement) in shapes
+
+
+def test_attribution_is_a_closed_set(onto: rdflib.Graph, shapes: rdflib.Graph) -> None:
+    props = [p for p in shapes.objects(CKGSH.Qualifier, SH.property) if shapes.value(p, SH.path) == CKG.attribution]
+    closed = [shapes.value(p, SH["in"]) for p in props if shapes.value(p, SH["in"]) is not None]
+    assert len(closed) == 1
+    assert {str(v) for v in Collection(shapes, closed[0])} == ATTRIBUTIONS
+    assert Literal(1) in {shapes.value(p, SH.maxCount) for p in props}
+    comment = str(onto.value(CKG.attribution, RDFS.comment))
+    assert all(f'"{word}"' in comment for word in ATTRIBUTIONS), "the comment explains every value"
+
+
+def test_former_name_is_an_alias(onto: rdflib.Graph, shapes: rdflib.Graph) -> None:
+    assert (CKG.formerName, RDFS.subPropertyOf, SKOS.altLabel) in onto
+    assert (CKG.formerName, RDF.type, OWL.AnnotationProperty) in onto
+    one_label(onto, CKG.formerName, "en")
+    one_label(onto, CKG.formerName, "ja")
+    assert onto.value(CKG.formerName, RDFS.range) == RDF.langString
+    paths = {shapes.value(p, SH.path) for p in shapes.objects(CKGSH.Entity, SH.property)}
+    assert CKG.formerName in paths

@@ -56,6 +56,14 @@ BAD_INPUTS = [
                  "ckr:nvidia", id="unknown-predicate"),
     pytest.param('ckr:acme a ckg:Startup ; rdfs:label "Acme"@en , "アクメ"@ja .\n', "ckr:acme",
                  id="unknown-class"),
+    pytest.param(statement("ckr:nvidia", "ckg:makes", "ckr:h20") + 'ckr:test-statement ckg:attribution "rumoured" .\n',
+                 "ckr:test-statement", id="attribution-outside-the-closed-set"),
+    pytest.param('ckr:nvidia-makes-h20 ckg:attribution "reported" .\n', "ckr:nvidia-makes-h20",
+                 id="two-attributions"),
+    pytest.param("ckr:nvidia ckg:concerning ckr:h20 .\n", "ckr:nvidia", id="qualifier-on-an-entity"),
+    pytest.param('ckr:nvidia-makes-h20 ckg:shortlyAfter "the permission" .\n', "ckr:nvidia-makes-h20",
+                 id="qualifier-with-a-literal"),
+    pytest.param('ckr:z-ai ckg:formerName "Zhipu" .\n', "ckr:z-ai", id="former-name-without-language"),
 ]
 
 

@@ -151,8 +151,9 @@ def test_remove_fact_removes_the_fact_and_its_statements(graph, execute):
     before = execute(graph, "{ stats { statements } }").data["stats"]["statements"]
     removed = execute(graph, REMOVE_FACT, {"subject": "nvidia", "predicate": "makes", "object": "h20"}, authorized=True)
     assert removed.errors is None
-    # The fact and its two rdf:Statements (title and paragraph 2), seven triples each.
-    assert removed.data == {"removeFact": {"removedTriples": 1 + 2 * 7}}
+    # The fact and its two rdf:Statements (title and paragraph 2), eight triples each (type, subject,
+    # predicate, object, evidence, paragraph, attribution, source).
+    assert removed.data == {"removeFact": {"removedTriples": 1 + 2 * 8}}
     after = execute(graph, """{ stats { statements } entity(id: "h20") { ... on Chip { maker { id } }
         relations(predicate: ["makes"]) { totalCount } } }""").data
     assert after["stats"]["statements"] == before - 2
