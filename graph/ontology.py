@@ -12,7 +12,8 @@ from .vocab import CKG, OWL, RDF, RDFS
 
 def ontology_terms(graph: rdflib.Graph) -> list[OntologyTerm]:
     """Every ``ckg:`` class and property in ``graph``, sorted by IRI within each kind."""
-    kinds = {OWL.Class: "class", OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property"}
+    kinds = {OWL.Class: "class", OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property",
+             OWL.AnnotationProperty: "annotation property"}  # statement qualifiers, former names
     terms = []
     for rdf_kind, kind in kinds.items():
         for term in sorted(set(graph.subjects(RDF.type, rdf_kind))):

@@ -75,3 +75,16 @@ def test_the_qualifier_fields_are_described(schema) -> None:
     assert "attribution: String" in sdl
     assert "concerning: [Entity!]!" in sdl
     assert "shortlyAfter: [Entity!]!" in sdl
+
+
+def test_the_ontology_lists_the_qualifiers(gql) -> None:
+    data = gql('{ ontology { properties { name kind domain range label ja: label(lang: "ja") comment } } }')
+    by_name = {p["name"]: p for p in data["ontology"]["properties"]}
+    assert {k: by_name["concerning"][k] for k in ("kind", "domain", "range")} == {
+        "kind": "annotation property", "domain": ["rdf:Statement"], "range": ["rdfs:Resource"]}
+    assert by_name["shortlyAfter"]["kind"] == "annotation property"
+    assert {k: by_name["attribution"][k] for k in ("kind", "domain", "range")} == {
+        "kind": "datatype property", "domain": ["rdf:Statement"], "range": ["xsd:string"]}
+    assert by_name["formerName"]["kind"] == "annotation property"
+    for name in ("concerning", "shortlyAfter", "attribution", "formerName", "quotedFrom"):
+        assert by_name[name]["label"] and by_name[name]["ja"] and by_name[name]["comment"], name
