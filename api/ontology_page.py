@@ -13,7 +13,8 @@ from ..graph.model import pick_lang
 from .html import Site, link, page
 
 SITE = Site("")
-KINDS = (("class", "Classes"), ("object property", "Object properties"), ("datatype property", "Datatype properties"))
+KINDS = (("class", "Classes"), ("object property", "Object properties"), ("datatype property", "Datatype properties"),
+         ("annotation property", "Annotation properties (statement qualifiers, former names)"))
 
 
 def _local(iri: str) -> str:
