@@ -10,52 +10,70 @@ from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.types import ExecutionResult
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, \
-    ValidationCache
 
 from .context import Context
 from .entities import ENTITY_TYPES
 from .errors import is_unexpected, with_codes
+from .limits import DocumentLimits
 from .mutation import Mutation
 from .query import Query
+from .surrogates import surrogate_refusal
+from .validation import BoundedValidation, OffLoopValidation
 
-MAX_DEPTH = 10
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
+MAX_DEPTH = DocumentLimits.max_depth
+MAX_ALIASES = DocumentLimits.max_aliases
+MAX_TOKENS = DocumentLimits.max_tokens
+MAX_FIELDS = DocumentLimits.max_fields
+MAX_REPEATS = DocumentLimits.max_repeats
+
+
+def _refused_input(args: tuple[Any, ...], kwargs: dict[str, Any]) -> ExecutionResult | None:
+    """The request's text checked once, before strawberry parses it (see ``surrogates``)."""
+    query = kwargs.get("query", args[0] if args else None)
+    variables = kwargs.get("variable_values", args[1] if len(args) > 1 else None)
+    operation_name = kwargs.get("operation_name", args[4] if len(args) > 4 else None)
+    refusal = surrogate_refusal(query, variables, operation_name)
+    return with_codes(ExecutionResult(data=None, errors=[refusal])) if refusal else None
 
 
 class ChipKGSchema(strawberry.Schema):
-    """A strawberry schema whose every error carries ``extensions.code``."""
+    """A strawberry schema whose every error carries ``extensions.code``, which refuses text
+    that is not Unicode before anything reads it, and which parses and validates within
+    ``limits`` (see ``validation``)."""
+
+    def __init__(self, *args: Any, limits: DocumentLimits | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = limits or DocumentLimits()
+
+    def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:
+        # Built per request, like strawberry's own; execute_sync has no event loop to keep
+        # free, so it gets the variant without worker threads.
+        validation = BoundedValidation(self.limits) if sync else OffLoopValidation(self.limits)
+        return [*super().get_extensions(sync), validation]
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
-        return with_codes(await super().execute(*args, **kwargs))
+        return _refused_input(args, kwargs) or with_codes(await super().execute(*args, **kwargs))
 
     def execute_sync(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
-        return with_codes(super().execute_sync(*args, **kwargs))
+        return _refused_input(args, kwargs) or with_codes(super().execute_sync(*args, **kwargs))
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
 
 
-def build_schema(*, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES,
-                 max_tokens: int = MAX_TOKENS) -> strawberry.Schema:
-    """The chipkg schema with its limits on (depth, aliases, tokens) and parse caches."""
-    # The depth and alias limits are validation rules. Built once, so every request
-    # adds the same rule classes and strawberry's ValidationCache can hit (a limiter
-    # built per request makes a new rule class, and the cache missed every time).
-    limit_rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules,
-                   *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
+def build_schema(*, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, max_tokens: int = MAX_TOKENS,
+                 max_fields: int = MAX_FIELDS, max_repeats: int = MAX_REPEATS) -> strawberry.Schema:
+    """The chipkg schema with its limits on (depth, aliases, tokens, expanded fields, repeated
+    fields; see ``limits.DocumentLimits``) and its parse and validation caches."""
+    limits = DocumentLimits(max_depth=max_depth, max_aliases=max_aliases, max_tokens=max_tokens, max_fields=max_fields,
+                    max_repeats=max_repeats)
     return ChipKGSchema(
-        query=Query, mutation=Mutation, types=list(ENTITY_TYPES),
-        extensions=[
-            # Factories: strawberry builds fresh extensions per request; the parse and
-            # validation caches themselves are shared, keyed by maxsize.
-            lambda: MaxTokensLimiter(max_token_count=max_tokens),
-            lambda: AddValidationRules(limit_rules),
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-        ])
+        query=Query, mutation=Mutation, types=list(ENTITY_TYPES), limits=limits,
+        # A factory: strawberry builds fresh extensions per request. The token limit bounds
+        # parsing; ChipKGSchema.get_extensions adds the parsing and validation step.
+        extensions=[lambda: MaxTokensLimiter(max_token_count=limits.max_tokens)])
 
 
-__all__ = ["ChipKGSchema", "Context", "build_schema"]
+__all__ = ["ChipKGSchema", "Context", "DocumentLimits", "build_schema"]

@@ -1,9 +1,11 @@
 """Every GraphQL error gets a stable ``extensions.code``: the one place codes are assigned.
 
 chipkg's own errors carry their code (``NOT_FOUND``, ``VALIDATION_FAILED``,
-``QUERY_TOO_LARGE``, ``UNAUTHENTICATED`` …). Limits enforced by strawberry's validation
-extensions become ``QUERY_TOO_LARGE``; other validation errors ``GRAPHQL_VALIDATION_FAILED``,
-syntax errors ``GRAPHQL_PARSE_FAILED``. Anything unexpected is masked as
+``QUERY_TOO_LARGE``, ``UNAUTHENTICATED`` …), and so do the schema's own refusals below
+(``OPERATION_NAME_REQUIRED``; the size limits of ``limits.py`` raise ``QueryTooLarge``).
+The parser's token limit, graphql-core's nesting limits and its cap on validation errors
+become ``QUERY_TOO_LARGE``; other validation errors ``GRAPHQL_VALIDATION_FAILED``, syntax
+errors ``GRAPHQL_PARSE_FAILED``. Anything unexpected is masked as
 ``INTERNAL_SERVER_ERROR`` so no internals or tracebacks reach a client.
 """
 
@@ -12,13 +14,19 @@ from __future__ import annotations
 from graphql.error import GraphQLError, GraphQLSyntaxError
 from strawberry.types import ExecutionResult
 
-from ..graph import ChipKGError, ValidationFailed
+from ..graph import ChipKGError, InvalidInput, ValidationFailed
 
-# Fragments of the messages of strawberry's limit extensions and graphql-core's own nesting limits
-# ("Document is nested too deeply", "Variable values are nested too deeply").
-_LIMIT_MESSAGES = ("exceeds maximum operation depth", "maximum number of aliases", "number of tokens",
-                   "token limit", "syntax error: token limit", "aliases found. allowed", "tokens. parsing aborted",
-                   "validation aborted", "nested too deeply")
+# Fragments of the messages of graphql-core's own limits: the parser's token limit, its nesting
+# limits ("Document is nested too deeply", "Variable values are nested too deeply") and its cap
+# on validation errors ("Too many validation errors, error limit reached. Validation aborted.").
+_LIMIT_MESSAGES = ("number of tokens", "token limit", "tokens. parsing aborted", "validation aborted",
+                   "nested too deeply")
+
+
+class OperationNameRequired(InvalidInput):
+    """A document with several operations and no ``operationName`` (GraphQL over HTTP)."""
+
+    code = "OPERATION_NAME_REQUIRED"
 
 
 def code_for(error: GraphQLError) -> str:
@@ -66,4 +74,4 @@ def is_unexpected(error: GraphQLError) -> bool:
     return code_for(error) == "INTERNAL_SERVER_ERROR"
 
 
-__all__ = ["code_for", "is_unexpected", "with_codes"]
+__all__ = ["OperationNameRequired", "code_for", "is_unexpected", "with_codes"]

@@ -151,3 +151,129 @@ def test_unexpected_failures_are_masked(execute, caplog):
     assert result.data == {"entity": None}
     # ... but it is logged for the operator, with the real cause.
     assert any("secret" in str(r.exc_info[1] if r.exc_info else r.getMessage()) for r in caplog.records)
+
+
+# ------------------------------------------------------------------ validation cost
+
+
+def doubling_fragments(levels: int, leaf: str = "id") -> str:
+    """``levels`` fragments, each spreading the next twice: 2^levels fields in under 1 KB."""
+    parts = ['query { entity(id: "h20") { ...F0 } }']
+    for i in range(levels):
+        body = f"...F{i + 1} ...F{i + 1}" if i < levels - 1 else leaf
+        parts.append(f"fragment F{i} on Entity {{ {body} }}")
+    return "\n".join(parts)
+
+
+def repeated(field: str, times: int) -> str:
+    return '{ entity(id: "h20") { %s } }' % " ".join([field] * times)
+
+
+EXPENSIVE = [
+    ("fragments-19", doubling_fragments(19)),
+    ("fragments-60", doubling_fragments(60)),
+    ("fragments-with-arguments", doubling_fragments(19, 'label(lang: "en")')),
+    ("id-450-times", repeated("id", 450)),
+    ("label-450-times", repeated('label(lang: "en")', 450)),
+    ("root-field-450-times", "{ %s }" % " ".join(['entity(id: "h20") { id }'] * 450)),
+    ("repeats-21", repeated("id", 21)),
+    # A fragment no operation uses is still validated by graphql-core, so it is costed too.
+    ("unused-fragment", doubling_fragments(19).replace('query { entity(id: "h20") { ...F0 } }',
+                                                       '{ stats { triples } } fragment U on Entity { ...F0 }')),
+    # Repeats multiply down the tree: 5 entities each asking `id` 5 times is 25 at entity.id.
+    ("repeats-nested", "{ %s }" % " ".join(['entity(id: "h20") { id id id id id }'] * 5)),
+    # Depth and aliases count through fragments, each fragment once.
+    ("depth-through-fragments", 'query { entity(id: "h20") { ...D } } fragment D on Entity { %s }'
+     % nested(11)[len('{ entity(id: "h20") { '):-len(" } }")]),
+    ("aliases-through-fragments", '{ entity(id: "h20") { ...A ...B } } fragment A on Entity { %s } '
+                                  'fragment B on Entity { %s }' % (" ".join(f"a{i}: id" for i in range(16)),
+                                                                   " ".join(f"b{i}: id" for i in range(16)))),
+]
+
+
+@pytest.mark.parametrize("query", [q for _, q in EXPENSIVE], ids=[name for name, _ in EXPENSIVE])
+def test_documents_expensive_to_validate_are_query_too_large(gql_errors, error_codes, query):
+    """Refused before graphql-core's rules run (the codes are asserted; the milliseconds are
+    in bench/refusals.py): these took seconds of validation on the event loop."""
+    errors = gql_errors(query)
+    assert error_codes(errors) == {"QUERY_TOO_LARGE"}
+    assert all("limit is" in e.message for e in errors), [e.message for e in errors]
+
+
+def test_the_refusal_says_which_field_is_repeated(gql_errors):
+    (error,) = gql_errors(repeated('label(lang: "en")', 450))
+    assert "'entity.label' is asked 450 times" in error.message
+
+
+def test_just_within_the_new_limits_is_answered(gql):
+    assert gql(repeated("id", 20)) == {"entity": {"id": "h20"}}
+    assert gql(doubling_fragments(4)) == {"entity": {"id": "h20"}}  # `id` 16 times, through fragments
+    assert gql('{ a: entity(id: "h20") { ...N } b: entity(id: "nvidia") { ...N } } '
+               'fragment N on Entity { id label }')["b"]["id"] == "nvidia"
+
+
+def test_graphiqls_introspection_query_is_within_the_limits(gql):
+    """GraphiQL sends this on load: deeper than ``max_depth`` inside ``__schema`` (which the depth
+    limit skips, as strawberry's limiter did) and a couple of hundred fields expanded."""
+    from graphql import get_introspection_query
+
+    data = gql(get_introspection_query(descriptions=True, specified_by_url=True, directive_is_repeatable=True,
+                                       schema_description=True, input_value_deprecation=True))
+    assert any(t["name"] == "Company" for t in data["__schema"]["types"])
+
+
+def test_fragment_costs_are_memoised_and_exact():
+    """2^60 fields are counted, not walked; a walk would not return in this lifetime."""
+    from graphql import parse
+
+    from chipkg.schema.limits import measure
+
+    cost = measure(parse(doubling_fragments(60)))
+    assert cost.total.fields == 1 + 2 ** 59  # `entity`, then F59's single `id` reached 2^59 ways
+    assert cost.fragments["F0"].fields == 2 ** 59
+
+
+def test_a_fragment_cycle_is_a_validation_error_not_a_hang(gql_errors, error_codes):
+    errors = gql_errors('{ entity(id: "h20") { ...A } } fragment A on Entity { id ...B } '
+                        'fragment B on Entity { label ...A }')
+    assert error_codes(errors) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert any("Cannot spread fragment" in e.message for e in errors)
+
+
+def test_field_and_repeat_limits_are_configurable(seed_graph):
+    strict = build_schema(max_fields=5, max_repeats=2)
+
+    def codes(query):
+        result = asyncio.run(strict.execute(query, context_value=Context.for_request(seed_graph)))
+        return {e.extensions["code"] for e in result.errors or ()}
+
+    assert codes('{ entity(id: "h20") { id id label } }') == set()
+    assert codes('{ entity(id: "h20") { id id id } }') == {"QUERY_TOO_LARGE"}
+    assert codes('{ entity(id: "h20") { id label iri types labels { value } } }') == {"QUERY_TOO_LARGE"}
+
+
+# ------------------------------------------------------------------ which operation
+
+
+TWO_OPERATIONS = "query A { stats { triples } } query B { entity(id: \"h20\") { id } }"
+
+
+def test_two_operations_without_an_operation_name_are_refused(gql_errors, error_codes):
+    """GraphQL over HTTP: the server must not guess. strawberry ran the first one."""
+    for document in (TWO_OPERATIONS, "{ stats { triples } } query B { stats { entities } }",
+                     'query A { stats { triples } } mutation B { removeFact(subject: "a", predicate: "makes", '
+                     'object: "b") { removedTriples } }'):
+        (error,) = gql_errors(document)
+        assert error_codes([error]) == {"OPERATION_NAME_REQUIRED"}
+        assert "operationName" in error.message
+
+
+def test_the_named_operation_runs(schema, seed_graph):
+    """Pins the strawberry attribute ``validation`` reads: if it moved, this would be refused."""
+    result = asyncio.run(schema.execute(TWO_OPERATIONS, operation_name="B",
+                                        context_value=Context.for_request(seed_graph)))
+    assert result.errors is None and result.data == {"entity": {"id": "h20"}}
+
+
+def test_one_operation_needs_no_name(gql):
+    assert gql('query Only { entity(id: "h20") { ...F } } fragment F on Entity { id }') == {"entity": {"id": "h20"}}
