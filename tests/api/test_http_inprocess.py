@@ -188,7 +188,7 @@ def test_sparql_streaming_query_stops_at_its_deadline(make_client, shared_kg: Kn
         response = client.get("/sparql", params={"query": CROSS_JOIN}, headers={"Accept": "text/csv"})
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "SPARQL_TIMEOUT"
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 30  # a ceiling for "stopped"; the full join takes far longer
 
 
 def test_sparql_slots_bound_concurrent_queries(make_client, shared_kg: KnowledgeGraph) -> None:
@@ -216,12 +216,11 @@ class SlowGraph(KnowledgeGraph):
 
 def test_healthz_answers_while_an_export_runs() -> None:
     app = create_app(SlowGraph(), Settings())
-    timings: dict[str, float] = {}
+    finished: list[str] = []
 
     async def timed(client: httpx.AsyncClient, name: str, url: str) -> None:
-        started = time.monotonic()
         assert (await client.get(url)).status_code == 200
-        timings[name] = time.monotonic() - started
+        finished.append(name)
 
     async def scenario() -> None:
         transport = httpx.ASGITransport(app=app)
@@ -232,5 +231,6 @@ def test_healthz_answers_while_an_export_runs() -> None:
                 tasks.start_soon(timed, client, "healthz", "/healthz")
 
     anyio.run(scenario)
-    assert timings["export"] >= 1.0
-    assert timings["healthz"] < 0.5
+    # Order, not speed: asked 0.1 s into a 1 s export, /healthz answers first unless the
+    # export holds the event loop.
+    assert finished == ["healthz", "export"]

@@ -75,6 +75,8 @@ def test_updates_are_recognised_for_the_error_message() -> None:
 @pytest.mark.parametrize("query", ["'" * 300_000, "'''" + "a" * 1_000_000, "<" * 1_000_000, "<a" * 500_000,
                                    "''a" * 300_000, "#" * 1_000_000, ("<a" + "b" * 100) * 10_000])
 def test_linear_on_hostile_input(query: str) -> None:
+    """Returns at all: a quadratic scan of a megabyte would take hours, so the ceiling is
+    generous (timing figures belong in bench/, not in an assertion)."""
     started = time.monotonic()
-    forbidden_keywords(query)
-    assert time.monotonic() - started < 5
+    assert forbidden_keywords(query) == set()
+    assert time.monotonic() - started < 60

@@ -53,7 +53,7 @@ def test_the_listener_would_notice_a_fetch(turtle_listener: Listener, context_li
     doc = json.dumps({"@context": context_listener.url("/ctx.jsonld"), "@id": "http://e/x", "name": "x"})
     with contextlib.suppress(Exception):
         rdflib.Graph().parse(data=doc, format="json-ld")
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10  # a ceiling for the wait, not a speed
     while time.monotonic() < deadline and not (turtle_listener.connections and context_listener.connections):
         time.sleep(0.05)
     assert turtle_listener.connections, "pyoxigraph's SERVICE did not reach the listener"
