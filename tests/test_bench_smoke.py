@@ -116,3 +116,18 @@ def test_a_quick_benchmark_reports_every_figure(corpus: Path, tmp_path: Path) ->
     assert same["neighborhoods"] == same["neighborhoods_checked"] > 0
     assert same["paths"] == same["paths_checked"] > 0
     assert report["meta"]["corpus_triples"] == json.loads((corpus / "manifest.json").read_text())["triples"]
+
+
+def test_the_refusals_bench_runs_and_each_document_gets_its_code(tmp_path: Path) -> None:
+    """``bench/refusals.py`` keeps working (its figures are in docs/reliability.md); the codes
+    are checked here, the milliseconds only reported."""
+    out = tmp_path / "refusals.json"
+    result = run([sys.executable, str(ROOT / "bench" / "refusals.py"), "--quick", "--repeats", "1", "--json", str(out)])
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    too_large = ("fragments_19", "fragments_16", "fields_450", "label_450", "depth_2000", "aliases_1000", "tokens_20000")
+    assert {key: report["checks"][key] for key in too_large} == {key: ["QUERY_TOO_LARGE"] for key in too_large}
+    assert report["checks"]["two_operations"] == ["OPERATION_NAME_REQUIRED"]
+    assert report["checks"]["lone_surrogate"] == ["BAD_USER_INPUT"]
+    assert report["checks"]["widest_allowed"] == report["checks"]["introspection"] == []
+    assert all(f["chipkg"] > 0 for f in report["figures"].values())
