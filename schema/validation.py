@@ -5,8 +5,8 @@ These extensions replace strawberry's ``ParserCache``, ``ValidationCache`` and i
 alias limiters, so that the cheap checks run first and a document over the limits never
 reaches the expensive rules (the limiters re-walked every fragment expansion, which is what
 made a 1 KB document cost seconds). What is left is bounded by the limits, but graphql-core
-is pure Python: 5,000 tokens take about 70 ms to parse and 1,000 fields about 100 ms to
-validate. On the event loop that time would stall every other request, ``/healthz``
+is pure Python: 5,000 tokens take 70 ms or more to parse, and a document near the field
+limit 100 ms or more to validate. On the event loop that time would stall every other request, ``/healthz``
 included, so in ``execute`` a document above ``OFF_LOOP_CHARS`` characters or
 ``OFF_LOOP_FIELDS`` expanded fields is parsed and validated in a worker thread; small ones
 (nearly all) stay on the loop, where a thread hop would cost more than the work.
