@@ -24,7 +24,7 @@ import rdflib.collection
 
 from .. import seed
 from .bulk import bulk_load
-from .errors import InvalidInput, NotFound, QueryTooLarge, ValidationFailed, Violation
+from .errors import InvalidInput, NotFound, QueryTooLarge, StoreError, ValidationFailed, Violation
 from .export import serialize, write_graph
 from .ontology import ontology_terms
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
