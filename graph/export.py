@@ -10,6 +10,7 @@ RDFC-1.0 labels, so even they print the same in every process.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterable
 from typing import IO
 
@@ -53,47 +54,84 @@ def serialize(triples: Iterable[ox.Triple], fmt: str = "turtle") -> bytes:
 
 
 def write_graph(store: TripleStore, out: IO[bytes], fmt: str = "turtle", *, chunk: int = 2000) -> None:
-    """The whole store in ``fmt``, streamed a few thousand subjects at a time.
+    """The whole store in ``fmt``, from one snapshot, streamed a few thousand subjects at a time.
 
-    The bytes are exactly ``serialize(store.triples(), fmt)``'s, but memory holds the
-    sorted subject list and one chunk, not every triple: at a million triples the
-    difference is the sort of a million tuples. JSON-LD is not streamed (it compacts
-    the whole document), nor is RDF/XML (one ``rdf:RDF`` element whose namespace
-    declarations depend on every predicate in it).
+    The bytes are exactly ``serialize(store.triples(), fmt)``'s. One pattern match reads
+    the store (one snapshot: writes committed meanwhile are not half in the export, and
+    none waits for it); its triples are spooled to a temporary file as N-Triples, grouped
+    by subject, and read back in sorted subject order. So memory holds the subject index
+    and one chunk, not every triple, and the disk holds one N-Triples copy meanwhile.
+    JSON-LD is not streamed (it compacts the whole document), nor is RDF/XML (one
+    ``rdf:RDF`` element whose namespace declarations depend on every predicate in it).
     """
     rdf = rdf_format(fmt)
     if rdf in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
         out.write(serialize(store.triples(), fmt))
         return
-    blank = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")
-    blank_by_subject: dict[str, list[ox.Triple]] = {}
-    for t in canonical_order(blank):  # type: ignore[arg-type]
-        blank_by_subject.setdefault(str(t.subject), []).append(t)
-    rows = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
-    subjects = sorted((row["s"] for row in rows), key=str)  # type: ignore[attr-defined]
-    header_written = False
+    with tempfile.TemporaryFile() as spool:
+        spans, blank = _spool(store.triples(), spool)
+        blank_by_subject: dict[str, list[ox.Triple]] = {}
+        for t in canonical_order(blank):
+            blank_by_subject.setdefault(str(t.subject), []).append(t)
+        subjects = sorted(spans.keys() | {key for key in blank_by_subject if key.startswith("<")})
+        header_written = False
 
-    def emit(triples: list[ox.Triple]) -> None:
-        nonlocal header_written
-        text = serialize_ordered(sorted(triples, key=_sort_key), rdf)
-        lines = text.split(b"\n")
-        body = 0
-        while body < len(lines) and lines[body].startswith(b"@prefix "):
-            body += 1
-        if not header_written:
-            out.write(b"\n".join(lines[:body]) + (b"\n" if body else b""))
-            header_written = True
-        out.write(b"\n".join(lines[body:]))
+        def emit(triples: list[ox.Triple]) -> None:
+            nonlocal header_written
+            text = serialize_ordered(sorted(triples, key=_sort_key), rdf)
+            lines = text.split(b"\n")
+            body = 0
+            while body < len(lines) and lines[body].startswith(b"@prefix "):
+                body += 1
+            if not header_written:
+                out.write(b"\n".join(lines[:body]) + (b"\n" if body else b""))
+                header_written = True
+            out.write(b"\n".join(lines[body:]))
 
-    for i in range(0, len(subjects), chunk):
-        batch: list[ox.Triple] = []
-        for subject in subjects[i:i + chunk]:
-            batch += [t for t in store.triples(subject) if not isinstance(t.object, ox.BlankNode)]
-            batch += blank_by_subject.pop(str(subject), [])
-        emit(batch)
-    rest = [t for key in sorted(blank_by_subject) for t in blank_by_subject[key]]
-    if rest:
-        emit(rest)
+        for i in range(0, len(subjects), chunk):
+            data = bytearray()
+            for key in subjects[i:i + chunk]:
+                for offset, length in spans.get(key, ()):
+                    spool.seek(offset)
+                    data += spool.read(length)
+            batch = [q.triple for q in ox.parse(bytes(data), format=ox.RdfFormat.N_TRIPLES)] if data else []
+            for key in subjects[i:i + chunk]:
+                batch += blank_by_subject.pop(key, [])
+            emit(batch)
+        rest = [t for key in sorted(blank_by_subject) for t in blank_by_subject[key]]
+        if rest:
+            emit(rest)
+
+
+def _spool(triples: Iterable[ox.Triple], spool: IO[bytes]) -> tuple[dict[str, list[tuple[int, int]]], list[ox.Triple]]:
+    """Write ``triples`` without blank nodes to ``spool`` as N-Triples, a run per subject;
+    answer where each subject's runs are (by its N-Triples key) and the blank-node triples."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    blank: list[ox.Triple] = []
+    offset = 0
+    key: str | None = None
+    lines: list[str] = []
+
+    def flush() -> None:
+        nonlocal offset
+        if key is not None and lines:
+            data = "".join(lines).encode("utf-8")
+            spool.write(data)
+            spans.setdefault(key, []).append((offset, len(data)))
+            offset += len(data)
+        lines.clear()
+
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+            blank.append(t)
+            continue
+        subject = str(t.subject)
+        if subject != key:
+            flush()
+            key = subject
+        lines.append(f"{t} .\n")
+    flush()
+    return spans, blank
 
 
 def serialize_ordered(ordered: list[ox.Triple], rdf: ox.RdfFormat) -> bytes:
