@@ -10,12 +10,17 @@ RDFC-1.0 labels, so even they print the same in every process.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
+from .errors import StoreError
 from .store import TripleStore
 from .terms import rdf_format, to_rdflib_graph
 from .vocab import PREFIXES, RDF, RDFS
@@ -103,6 +108,40 @@ def write_graph(store: TripleStore, out: IO[bytes], fmt: str = "turtle", *, chun
             emit(rest)
 
 
+def write_snapshot(store: TripleStore, out: IO[bytes], fmt: str = "turtle") -> None:
+    """``write_graph`` from one snapshot, done by another process when the store is an
+    on-disk Oxigraph: a checkpoint (hard links, milliseconds) is exported by a child
+    Python, whose CPU time then competes with the server's readers only for a core, not
+    for this process's GIL; this process only relays bytes. Elsewhere (memory, a SPARQL
+    server, JSON-LD) the export runs here, still from one snapshot."""
+    path = getattr(store, "path", None)
+    if path is None or not hasattr(store, "backup") or rdf_format(fmt) == ox.RdfFormat.JSON_LD:
+        write_graph(store, out, fmt)
+        return
+    scratch = Path(tempfile.mkdtemp(prefix=".chipkg-export-", dir=Path(path).parent))
+    try:
+        copy = scratch / "store"
+        store.backup(copy)  # type: ignore[attr-defined]
+        child = subprocess.Popen([sys.executable, "-c", _CHILD, str(copy), fmt], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+        try:
+            assert child.stdout is not None
+            while chunk := child.stdout.read(1 << 16):
+                out.write(chunk)
+        finally:
+            if child.poll() is None and out.closed:
+                child.kill()
+            _, errors = child.communicate()
+        if child.returncode != 0:
+            raise StoreError(f"the export of {path} failed: {errors.decode('utf-8', 'replace')[-500:]}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+_CHILD = ("import sys; from chipkg.graph.store import OxigraphStore; from chipkg.graph.export import write_graph; "
+          "write_graph(OxigraphStore(sys.argv[1], read_only=True), sys.stdout.buffer, sys.argv[2])")
+
+
 def _spool(triples: Iterable[ox.Triple], spool: IO[bytes]) -> tuple[dict[str, list[tuple[int, int]]], list[ox.Triple]]:
     """Write ``triples`` without blank nodes to ``spool`` as N-Triples, a run per subject;
     answer where each subject's runs are (by its N-Triples key) and the blank-node triples."""
@@ -160,4 +199,4 @@ def media_type(fmt: str) -> str:
     return rdf_format(fmt).media_type
 
 
-__all__ = ["serialize_ordered", "write_graph", "canonical_order", "media_type", "serialize"]
+__all__ = ["serialize_ordered", "write_graph", "write_snapshot", "canonical_order", "media_type", "serialize"]

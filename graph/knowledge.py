@@ -25,7 +25,7 @@ import rdflib.collection
 from .. import seed
 from .bulk import bulk_load
 from .errors import InvalidInput, NotFound, QueryTooLarge, StoreError, ValidationFailed, Violation
-from .export import serialize, write_graph
+from .export import serialize, write_snapshot
 from .ontology import ontology_terms
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
 from .model import lang_literal, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
@@ -508,7 +508,7 @@ class KnowledgeGraph:
             out.write(data)
             return None
         sink = out if out is not None else io.BytesIO()
-        write_graph(self.store, sink, fmt)  # from one snapshot, taking no lock
+        write_snapshot(self.store, sink, fmt)  # from one snapshot, taking no lock
         return sink.getvalue() if out is None else None  # type: ignore[union-attr]
 
     def stats(self) -> Stats:

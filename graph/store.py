@@ -52,6 +52,14 @@ class TripleStore(Protocol):
     def update(self, sparql: str) -> None:
         """A SPARQL update, in one transaction."""
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy of an on-disk store in ``target`` (a RocksDB checkpoint: hard
+        links on the same file system, so it costs milliseconds, not a copy)."""
+        try:
+            self._live().backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"cannot copy the Oxigraph store at {self.path}: {exc}") from exc
+
     def __len__(self) -> int: ...
 
     def close(self) -> None: ...
