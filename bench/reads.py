@@ -1,13 +1,13 @@
-"""Reads beside writes and exports: does a stream of writes and a loop of full exports
+"""Reads beside writes and exports: does a stream of writes or a loop of full exports
 slow readers down? (issue 9, item 6; issue 8, item 5).
 
-Against one ``chipkg serve`` on the loaded store (writes on, with a token), in two
-phases of the same length: idle, then with a writer thread streaming ``addEntity`` +
-``addFact`` (leaf writes, each checked), a client looping ``GET /export`` (the whole
-graph as Turtle, streamed and discarded) and nothing else. Throughout, one client asks
-the entity + relations + evidence query (the same entities in both phases, warmed
-first) and another polls ``/healthz``. The figures are the readers' p99 under load
-against their own idle p99, so both come from the same run and the same server.
+Against one ``chipkg serve`` on the loaded store (writes on, with a token), in phases of
+the same length: idle; beside a writer thread streaming ``addEntity`` + ``addFact`` (leaf
+writes, each checked); beside a client looping ``GET /export`` (the whole graph as Turtle,
+streamed and discarded); beside both. Throughout, one client asks the entity + relations
++ evidence query (the same entities in every phase, each read once first to warm the
+store) and another polls ``/healthz``. Each loaded p99 is set against the idle p99 of the
+same run and server.
 """
 
 from __future__ import annotations
