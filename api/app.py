@@ -36,9 +36,10 @@ from .state import blocking, graph
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness and a glimpse of the graph; cheap, never queued behind graph work."""
-    kg = graph(request)
-    return JSONResponse({"status": "ok", "triples": len(kg.store), "version": kg.version})
+    """``ok`` or ``degraded`` (writes failing, reads served), the version and whether writes
+    work: O(1) on the event loop, never queued behind graph work and never touching the
+    store (counting it cost 245 ms at 1M triples)."""
+    return JSONResponse(graph(request).health())
 
 
 def _routes(settings: Settings) -> list[BaseRoute]:

@@ -16,7 +16,10 @@ In one run, on 127.0.0.1 and free ports, it generates the corpus if needed
    chipkg's entity response, and strawberry ``{ hello }`` with its parser and validation
    caches: throughput and p99 under a bounded load (wrk, 16 connections), repeated
    identical GETs (and ``If-None-Match`` → 304 when chipkg sends an ETag), and the depth-2
-   neighbourhood and 3-hop paths with one client vs the equivalent SPARQL on Oxigraph.
+   neighbourhood and 3-hop paths with one client vs the equivalent SPARQL on Oxigraph;
+5. reads beside writes and exports (``bench/reads.py``): one client's entity-query p99 and
+   ``/healthz`` while a write stream and a full-export loop run, against the same reads idle.
+   ``--only reads`` runs just this (and the load, unless ``--store`` names a loaded store).
 
 Every figure is the median over ``--repeats`` runs (load, export, HTTP throughput) or over
 all requests (latencies). Servers run one at a time under load; all are stopped in
@@ -46,6 +49,7 @@ from bench import corpus as corpus_mod
 from bench import queries
 from bench.loadgen import Request, one_client, throughput
 from bench.processes import CommandFailed, Server, free_port, measure
+from bench.reads import measure_reads
 from bench.report import Figure, Report
 from bench.workload import Workload, choose
 
@@ -69,7 +73,7 @@ class Bench:
         self.requests = 20 if args.quick else 200
         self.budget = 5.0 if args.quick else 30.0  # seconds per latency series, at most
         self.data = args.data or REPO / "data" / f"bench-{args.size}"
-        self.work = self.data / "work"
+        self.work = args.work or self.data / "work"  # emptied at the start of a run
         self.report = Report()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CHIPKG_")}
 
@@ -313,6 +317,19 @@ class Bench:
                                target="ratio <= 2"))
         self.report.checks["same_answers"] = _compare(base, hood[:10], hood_sparql[:10], paths[:10], paths_sparql[:10])
 
+    # ------------------------------------------------------------ reads beside writes
+
+    def reads(self, store: Path, workload: Workload) -> None:
+        self.log(f"reads idle, then beside a write stream and an export loop ({self.budget:.0f} s each)")
+        measure_reads(self.report, command=CHIPKG, store=store, work=self.work, env=self.env,
+                      entities=workload.entities, budget=self.budget, pct=_pct, check=_graphql_ok)
+
+    def _store_triples(self, store: Path) -> None:
+        import pyoxigraph as ox
+
+        self.report.meta["store_triples"] = sum(1 for _ in ox.Store.read_only(str(store)).quads_for_pattern(
+            None, None, None, ox.DefaultGraph()))
+
     # ------------------------------------------------------------ all
 
     def run(self) -> Report:
@@ -327,10 +344,17 @@ class Bench:
         workload = choose(self.data / "corpus.nt", seed=self.args.seed, count=50 if self.quick else 200)
         self.report.meta["workload"] = {"entities": len(workload.entities), "centers": len(workload.centers),
                                         "pairs": len(workload.pairs), "max_degree": workload.max_degree}
+        if self.args.only == "reads":
+            store = self.args.store or self.load(corpus)
+            self._store_triples(store)
+            self.reads(store, workload)
+            self.report.meta["bench_seconds"] = round(time.perf_counter() - started, 1)
+            return self.report
         store = self.load(corpus)
         self.in_process(store, workload)
         self.export(store)
         self.http(store, corpus, workload)
+        self.reads(store, workload)  # last: it writes to the store
         self.report.meta["bench_seconds"] = round(time.perf_counter() - started, 1)
         return self.report
 
@@ -440,6 +464,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client", default="auto", choices=["auto", "wrk", "httpx"],
                         help="HTTP load generator: wrk if installed (auto), or a bounded httpx client")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a load or export is abandoned")
+    parser.add_argument("--work", type=Path, help="scratch directory, emptied first (default DATA/work: "
+                                                  "give your own when others bench on the same DATA)")
+    parser.add_argument("--only", default="all", choices=["all", "reads"],
+                        help="run every section (default) or only the reads-beside-writes rows")
+    parser.add_argument("--store", type=Path, help="with --only reads: an on-disk store already loaded with "
+                                                   "the corpus (it is written to), instead of loading one")
     args = parser.parse_args(argv)
     try:
         report = Bench(args).run()

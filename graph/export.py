@@ -10,11 +10,17 @@ RDFC-1.0 labels, so even they print the same in every process.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
+from .errors import StoreError
 from .store import TripleStore
 from .terms import rdf_format, to_rdflib_graph
 from .vocab import PREFIXES, RDF, RDFS
@@ -53,47 +59,118 @@ def serialize(triples: Iterable[ox.Triple], fmt: str = "turtle") -> bytes:
 
 
 def write_graph(store: TripleStore, out: IO[bytes], fmt: str = "turtle", *, chunk: int = 2000) -> None:
-    """The whole store in ``fmt``, streamed a few thousand subjects at a time.
+    """The whole store in ``fmt``, from one snapshot, streamed a few thousand subjects at a time.
 
-    The bytes are exactly ``serialize(store.triples(), fmt)``'s, but memory holds the
-    sorted subject list and one chunk, not every triple: at a million triples the
-    difference is the sort of a million tuples. JSON-LD is not streamed (it compacts
-    the whole document), nor is RDF/XML (one ``rdf:RDF`` element whose namespace
-    declarations depend on every predicate in it).
+    The bytes are exactly ``serialize(store.triples(), fmt)``'s. One pattern match reads
+    the store (one snapshot: writes committed meanwhile are not half in the export, and
+    none waits for it); its triples are spooled to a temporary file as N-Triples, grouped
+    by subject, and read back in sorted subject order. So memory holds the subject index
+    and one chunk, not every triple, and the disk holds one N-Triples copy meanwhile.
+    JSON-LD is not streamed (it compacts the whole document), nor is RDF/XML (one
+    ``rdf:RDF`` element whose namespace declarations depend on every predicate in it).
     """
     rdf = rdf_format(fmt)
     if rdf in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
         out.write(serialize(store.triples(), fmt))
         return
-    blank = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")
-    blank_by_subject: dict[str, list[ox.Triple]] = {}
-    for t in canonical_order(blank):  # type: ignore[arg-type]
-        blank_by_subject.setdefault(str(t.subject), []).append(t)
-    rows = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
-    subjects = sorted((row["s"] for row in rows), key=str)  # type: ignore[attr-defined]
-    header_written = False
+    with tempfile.TemporaryFile() as spool:
+        spans, blank = _spool(store.triples(), spool)
+        blank_by_subject: dict[str, list[ox.Triple]] = {}
+        for t in canonical_order(blank):
+            blank_by_subject.setdefault(str(t.subject), []).append(t)
+        subjects = sorted(spans.keys() | {key for key in blank_by_subject if key.startswith("<")})
+        header_written = False
 
-    def emit(triples: list[ox.Triple]) -> None:
-        nonlocal header_written
-        text = serialize_ordered(sorted(triples, key=_sort_key), rdf)
-        lines = text.split(b"\n")
-        body = 0
-        while body < len(lines) and lines[body].startswith(b"@prefix "):
-            body += 1
-        if not header_written:
-            out.write(b"\n".join(lines[:body]) + (b"\n" if body else b""))
-            header_written = True
-        out.write(b"\n".join(lines[body:]))
+        def emit(triples: list[ox.Triple]) -> None:
+            nonlocal header_written
+            text = serialize_ordered(sorted(triples, key=_sort_key), rdf)
+            lines = text.split(b"\n")
+            body = 0
+            while body < len(lines) and lines[body].startswith(b"@prefix "):
+                body += 1
+            if not header_written:
+                out.write(b"\n".join(lines[:body]) + (b"\n" if body else b""))
+                header_written = True
+            out.write(b"\n".join(lines[body:]))
 
-    for i in range(0, len(subjects), chunk):
-        batch: list[ox.Triple] = []
-        for subject in subjects[i:i + chunk]:
-            batch += [t for t in store.triples(subject) if not isinstance(t.object, ox.BlankNode)]
-            batch += blank_by_subject.pop(str(subject), [])
-        emit(batch)
-    rest = [t for key in sorted(blank_by_subject) for t in blank_by_subject[key]]
-    if rest:
-        emit(rest)
+        for i in range(0, len(subjects), chunk):
+            data = bytearray()
+            for key in subjects[i:i + chunk]:
+                for offset, length in spans.get(key, ()):
+                    spool.seek(offset)
+                    data += spool.read(length)
+            batch = [q.triple for q in ox.parse(bytes(data), format=ox.RdfFormat.N_TRIPLES)] if data else []
+            for key in subjects[i:i + chunk]:
+                batch += blank_by_subject.pop(key, [])
+            emit(batch)
+        rest = [t for key in sorted(blank_by_subject) for t in blank_by_subject[key]]
+        if rest:
+            emit(rest)
+
+
+def write_snapshot(store: TripleStore, out: IO[bytes], fmt: str = "turtle") -> None:
+    """``write_graph`` from one snapshot, done by another process when the store is an
+    on-disk Oxigraph: a checkpoint (hard links, milliseconds) is exported by a child
+    Python, whose CPU time then competes with the server's readers only for a core, not
+    for this process's GIL; this process only relays bytes. Elsewhere (memory, a SPARQL
+    server, JSON-LD) the export runs here, still from one snapshot."""
+    path = getattr(store, "path", None)
+    if path is None or not hasattr(store, "backup") or rdf_format(fmt) == ox.RdfFormat.JSON_LD:
+        write_graph(store, out, fmt)
+        return
+    scratch = Path(tempfile.mkdtemp(prefix=".chipkg-export-", dir=Path(path).parent))
+    try:
+        copy = scratch / "store"
+        store.backup(copy)  # type: ignore[attr-defined]
+        child = subprocess.Popen([sys.executable, "-c", _CHILD, str(copy), fmt], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+        try:
+            assert child.stdout is not None
+            while chunk := child.stdout.read(1 << 16):
+                out.write(chunk)
+        finally:
+            if child.poll() is None and out.closed:
+                child.kill()
+            _, errors = child.communicate()
+        if child.returncode != 0:
+            raise StoreError(f"the export of {path} failed: {errors.decode('utf-8', 'replace')[-500:]}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+_CHILD = ("import sys; from chipkg.graph.store import OxigraphStore; from chipkg.graph.export import write_graph; "
+          "write_graph(OxigraphStore(sys.argv[1], read_only=True), sys.stdout.buffer, sys.argv[2])")
+
+
+def _spool(triples: Iterable[ox.Triple], spool: IO[bytes]) -> tuple[dict[str, list[tuple[int, int]]], list[ox.Triple]]:
+    """Write ``triples`` without blank nodes to ``spool`` as N-Triples, a run per subject;
+    answer where each subject's runs are (by its N-Triples key) and the blank-node triples."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    blank: list[ox.Triple] = []
+    offset = 0
+    key: str | None = None
+    lines: list[str] = []
+
+    def flush() -> None:
+        nonlocal offset
+        if key is not None and lines:
+            data = "".join(lines).encode("utf-8")
+            spool.write(data)
+            spans.setdefault(key, []).append((offset, len(data)))
+            offset += len(data)
+        lines.clear()
+
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+            blank.append(t)
+            continue
+        subject = str(t.subject)
+        if subject != key:
+            flush()
+            key = subject
+        lines.append(f"{t} .\n")
+    flush()
+    return spans, blank
 
 
 def serialize_ordered(ordered: list[ox.Triple], rdf: ox.RdfFormat) -> bytes:
@@ -122,4 +199,4 @@ def media_type(fmt: str) -> str:
     return rdf_format(fmt).media_type
 
 
-__all__ = ["serialize_ordered", "write_graph", "canonical_order", "media_type", "serialize"]
+__all__ = ["serialize_ordered", "write_graph", "write_snapshot", "canonical_order", "media_type", "serialize"]

@@ -3,15 +3,16 @@
 It loads the ontology and the seed articles into an empty store, keeps two derived views
 in step with every write (the networkx projection for traversal and the name index for
 search), and checks every write against the ontology and the shapes before a single
-triple changes. Reads and writes take one lock, so a reader never sees a fact without
-its evidence or a half-applied write.
+triple changes. Writers queue behind one another; readers take no lock: they read the
+store's snapshots and the views under a sequence lock (``seqlock.py``), so a reader never
+waits for a write's checks and never sees a fact without its evidence or a half-applied
+write.
 """
 
 from __future__ import annotations
 
 import io
-import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,27 +24,30 @@ import rdflib.collection
 
 from .. import seed
 from .bulk import bulk_load
-from .errors import InvalidInput, NotFound, QueryTooLarge, ValidationFailed, Violation
-from .export import serialize, write_graph
+from .errors import InvalidInput, NotFound, QueryTooLarge, StoreError, ValidationFailed, Violation
+from .export import serialize, write_snapshot
 from .ontology import ontology_terms
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
-from .model import by_lang, lang_literal, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
+from .model import lang_literal, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
     WriteResult, iri_of
-from .projection import Fact, Projection, traversal_for
-from .provenance import RemoteStatements, StatementIndex, statements_for
+from .projection import Fact, Projection
+from .provenance import RemoteStatements, StatementIndex
+from .reading import Stats, count, describe_statement, entity_from, ontology_closure
 from .search import NameIndex
+from .seqlock import SeqLock
 from .shacl_sparql import ShapeChecks
 from .store import OxigraphStore, TripleStore, open_store
-from .terms import int_value, lang_string, parse_file, parse_triples, rdf_format, to_rdflib, to_rdflib_graph, \
+from .terms import parse_file, parse_triples, rdf_format, to_rdflib, to_rdflib_graph, \
     without_ontology
 from .validation import Validator
-from .vocab import CKG, ONTOLOGY_IRI, OWL, PROV, RDF, RDFS, SKOS
+from .version import BUMP, START, Version
+from .views import Views
+from .vocab import CKG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = str(RDFS.label)
 _ALT = str(SKOS.altLabel)
 _SUBJECT = ox.NamedNode(str(RDF.subject))
-_STATEMENT = str(RDF.Statement)
 
 
 @dataclass(frozen=True)
@@ -59,15 +63,6 @@ class Limits:
     max_results: int = 100
 
 
-@dataclass(frozen=True)
-class Stats:
-    triples: int
-    entities: int
-    statements: int
-    by_class: dict[str, int]
-    by_predicate: dict[str, int]
-
-
 class KnowledgeGraph:
     """The graph and every operation on it: read, traverse, write, export."""
 
@@ -76,8 +71,8 @@ class KnowledgeGraph:
         self.store: TripleStore = store if store is not None else OxigraphStore()
         self.validator = validator if validator is not None else Validator.from_files()
         self.limits = limits or Limits()
-        self._lock = threading.RLock()
-        self.version = 0  # bumped by every write; caches key on it
+        self._gate = SeqLock()
+        self.write_error: str | None = None  # why the last write failed in the store, until one succeeds
         ontology = self.validator.ontology
         self.classes = frozenset(str(c) for c in ontology.subjects(RDF.type, OWL.Class)
                                  if str(c).startswith(str(CKG._NS)))
@@ -86,41 +81,42 @@ class KnowledgeGraph:
                               for c in self.classes}
         if len(self.store) == 0:
             # The ontology always goes in (class hierarchy, labels for `ontology`); the
-            # articles only when seeding.
-            self.store.apply((), self._seed_triples(articles=seed_data))
+            # articles only when seeding. The version counter starts at 0 beside them.
+            self.store.apply((), self._seed_triples(articles=seed_data), also=START)
+        elif getattr(self.store, "update_url", None):
+            self.store.update(START)  # a shared store chipkg writes to gets a counter once
+        self._version = Version(self.store)
         # Derived views, built on first use: a one-shot export of a million triples
         # should not pay for a networkx projection and a name index it never reads.
-        self._projection: Projection | None = None
-        self._names: NameIndex | None = None
-        self._statements: StatementIndex | RemoteStatements | None = None
+        self.views = Views(self.store, self.object_properties, self.classes, self._gate.exclusive)
         if not lazy:
             self.projection, self.names, self.statement_index  # noqa: B018 (build them now, for a server)
 
     @property
+    def version(self) -> int:
+        """Changes with every write by any process sharing the store; caches key on it."""
+        return self._version.current()
+
+    def health(self) -> dict[str, object]:
+        """Status in O(1), without touching the store: ``degraded`` while writes fail."""
+        return {"status": "degraded" if self.write_error else "ok", "version": self._version.last_seen,
+                "writable": self.write_error is None,
+                **({"error": self.write_error} if self.write_error else {})}
+
+    @property
     def projection(self) -> Projection:
         """The traversal view of the store (networkx in process, batched SPARQL remotely)."""
-        with self._lock:
-            if self._projection is None:
-                self._projection = traversal_for(self.store, self.object_properties)
-            return self._projection
+        return self.views.projection
 
     @property
     def statement_index(self) -> StatementIndex | RemoteStatements:
         """Which statements describe which fact (see ``provenance.py``)."""
-        with self._lock:
-            if self._statements is None:
-                self._statements = statements_for(self.store)
-            return self._statements
+        return self.views.statements
 
     @property
     def names(self) -> NameIndex:
         """The search index over labels and aliases."""
-        with self._lock:
-            if self._names is None:
-                self._names = NameIndex()
-                for iri in self._entity_iris():
-                    self._index(iri, self._names)
-            return self._names
+        return self.views.names(self._version.current)
 
     @classmethod
     def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None,
@@ -140,18 +136,6 @@ class KnowledgeGraph:
     def _types(self, iri: str) -> list[str]:
         return [t.object.value for t in self.store.triples(ox.NamedNode(iri), _TYPE, None)]
 
-    def _entity_iris(self) -> set[str]:
-        return {t.subject.value for c in self.classes for t in self.store.triples(None, _TYPE, ox.NamedNode(c))
-                if isinstance(t.subject, ox.NamedNode)}
-
-    def _index(self, iri: str, index: NameIndex) -> None:
-        names = [t.object.value for t in self.store.triples(ox.NamedNode(iri), None, None)
-                 if t.predicate.value in (_LABEL, _ALT) and isinstance(t.object, ox.Literal)]
-        if any(t in self.classes for t in self._types(iri)):
-            index.set(iri, names)
-        else:
-            index.discard(iri)
-
     def _read_entity(self, iri: str) -> Entity | None:
         return self._read_entities([iri])[0]
 
@@ -160,39 +144,20 @@ class KnowledgeGraph:
         by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in self.store.triples_of([ox.NamedNode(i) for i in dict.fromkeys(iris)]):
             by_subject[t.subject.value].append(t)
-        return [self._entity_from(iri, by_subject.get(iri, [])) for iri in iris]
-
-    def _entity_from(self, iri: str, triples: list[ox.Triple]) -> Entity | None:
-        types, labels, alts = [], [], []
-        attributes: dict[str, list[LangString]] = defaultdict(list)
-        for t in triples:
-            p = t.predicate.value
-            if p == _TYPE.value:
-                types.append(t.object.value)
-            elif p == _LABEL and isinstance(t.object, ox.Literal):
-                labels.append(lang_string(t.object))
-            elif p == _ALT and isinstance(t.object, ox.Literal):
-                alts.append(lang_string(t.object))
-            elif isinstance(t.object, ox.Literal):
-                attributes[p].append(lang_string(t.object))
-        if not any(t in self.classes for t in types):
-            return None
-        return Entity(iri=iri, types=tuple(sorted(types)), labels=tuple(sorted(labels, key=by_lang)),
-                      alt_labels=tuple(sorted(alts, key=by_lang)),
-                      attributes={p: tuple(sorted(v, key=by_lang)) for p, v in sorted(attributes.items())})
+        return [entity_from(iri, by_subject.get(iri, []), self.classes) for iri in iris]
 
     def entity(self, entity_id: str) -> Entity:
         """The entity with this id (slug, ``ckr:`` name or IRI); ``NotFound`` otherwise."""
-        with self._lock:
-            found = self._read_entity(iri_of(entity_id))
+        iri = iri_of(entity_id)
+        found = self._read_entity(iri)  # one pattern match: one snapshot, no lock needed
         if found is None:
             raise NotFound(f"no entity with id {entity_id!r}")
         return found
 
     def entities(self, ids: Iterable[str]) -> list[Entity | None]:
         """Many entities in one call (for DataLoaders), ``None`` where an id is unknown."""
-        with self._lock:
-            return self._read_entities([iri_of(i) for i in ids])
+        iris = [iri_of(i) for i in ids]
+        return self._gate.read(lambda: self._read_entities(iris))
 
     def class_iri(self, name: str) -> str:
         iri = name if "://" in name else str(CKG._NS) + name.removeprefix("ckg:")
@@ -208,19 +173,19 @@ class KnowledgeGraph:
         """IRIs of every instance of the class or its subclasses, sorted."""
         wanted = self.class_iri(class_name)
         classes = [c for c in self.classes if c == wanted or wanted in self._superclasses[c]]
-        with self._lock:
-            return sorted({t.subject.value for c in classes
-                           for t in self.store.triples(None, _TYPE, ox.NamedNode(c))})
+        return self._gate.read(lambda: sorted({t.subject.value for c in classes
+                                               for t in self.store.triples(None, _TYPE, ox.NamedNode(c))}))
 
     def search(self, text: str, types: Iterable[str] | None = None, limit: int = 20) -> list[Entity]:
         """Entities whose labels or aliases contain ``text``, in any language."""
         limit = self._bounded(limit, "limit")
-        allowed = None
-        if types:
-            allowed = {iri for name in types for iri in self.instances(name)}
-        with self._lock:
+        classes = [self.class_iri(name) for name in types or ()]
+
+        def read() -> list[Entity]:
+            allowed = {iri for c in classes for iri in self.instances(c)} if classes else None
             hits = self.names.search(text, limit=limit, allowed=allowed)
             return [e for e in self._read_entities(hits) if e is not None]
+        return self._gate.read(read)
 
     # ------------------------------------------------------------ relations and traversal
 
@@ -250,7 +215,7 @@ class KnowledgeGraph:
             by_statement[t.subject.value].append(t)
         found: dict[Fact, list[Evidence]] = defaultdict(list)
         for statement, triples in by_statement.items():
-            described = _describe_statement(statement, triples)
+            described = describe_statement(statement, triples)
             if described is not None and described[0] in wanted:
                 found[described[0]].extend(described[1])
         return {f: tuple(sorted(found.get(f, ()), key=lambda e: (e.source, e.paragraph or 0, e.text)))
@@ -268,39 +233,46 @@ class KnowledgeGraph:
     def relations(self, entity_id: str, predicates: Iterable[str] | None = None,
                   direction: Direction = Direction.BOTH) -> list[Relation]:
         """Facts that link the entity to others, each with its evidence."""
-        with self._lock:
+        wanted = self._predicates(predicates)
+
+        def read() -> list[Relation]:
             iri = self._require(entity_id)
-            facts = self.projection.facts_of(iri, direction, self._predicates(predicates))
-            return self._relations(facts, seen_from=iri)
+            return self._relations(self.projection.facts_of(iri, direction, wanted), seen_from=iri)
+        return self._gate.read(read)
 
     def relations_many(self, entity_ids: Iterable[str], predicates: Iterable[str] | None = None,
                        direction: Direction = Direction.BOTH) -> list[list[Relation]]:
         """``relations`` for many entities with one evidence pass (for DataLoaders)."""
-        with self._lock:
-            wanted = self._predicates(predicates)
-            iris = [iri_of(i) for i in entity_ids]
+        wanted = self._predicates(predicates)
+        iris = [iri_of(i) for i in entity_ids]
+
+        def read() -> list[list[Relation]]:
             per_node = self.projection.facts_of_many(iris, direction, wanted)
             evidence = self._evidence(f for facts in per_node for f in facts)
             return [[Relation(s, p, o, Direction.OUTGOING if iri == s else Direction.INCOMING, evidence[(s, p, o)])
                      for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node)]
+        return self._gate.read(read)
 
     def neighborhood(self, entity_id: str, depth: int = 1, predicates: Iterable[str] | None = None,
                      direction: Direction = Direction.BOTH) -> Subgraph:
         """Entities within ``depth`` hops and the facts between them, with evidence."""
         if not 0 <= depth <= self.limits.max_depth:
             raise QueryTooLarge(f"depth must be between 0 and {self.limits.max_depth}, not {depth}")
-        with self._lock:
-            iri = self._require(entity_id)
-            nodes, facts = self.projection.neighborhood(iri, depth, direction=direction,
-                                                        predicates=self._predicates(predicates),
-                                                        max_nodes=self.limits.max_nodes)
-            # Walking is cheap; reading every fact's evidence is not (1.3 s for the
-            # 19,900 facts of a complete graph of 200 nodes). Refuse before reading.
-            if len(facts) > self.limits.max_edges:
-                raise QueryTooLarge(f"the neighbourhood of {entity_id!r} at depth {depth} has "
-                                    f"{len(facts):,} facts, more than {self.limits.max_edges:,}; ask for "
-                                    "less depth or fewer predicates")
-            return Subgraph(center=iri, nodes=tuple(nodes), edges=tuple(self._relations(facts)))
+        wanted = self._predicates(predicates)
+        return self._gate.read(lambda: self._neighborhood(entity_id, depth, wanted, direction))
+
+    def _neighborhood(self, entity_id: str, depth: int, predicates: frozenset[str] | None,
+                      direction: Direction) -> Subgraph:
+        iri = self._require(entity_id)
+        nodes, facts = self.projection.neighborhood(iri, depth, direction=direction, predicates=predicates,
+                                                    max_nodes=self.limits.max_nodes)
+        # Walking is cheap; reading every fact's evidence is not (1.3 s for the
+        # 19,900 facts of a complete graph of 200 nodes). Refuse before reading.
+        if len(facts) > self.limits.max_edges:
+            raise QueryTooLarge(f"the neighbourhood of {entity_id!r} at depth {depth} has "
+                                f"{len(facts):,} facts, more than {self.limits.max_edges:,}; ask for "
+                                "less depth or fewer predicates")
+        return Subgraph(center=iri, nodes=tuple(nodes), edges=tuple(self._relations(facts)))
 
     def paths(self, source_id: str, target_id: str, max_length: int = 4, limit: int = 3) -> list[GraphPath]:
         """Simple paths between two entities, shortest first, ignoring fact direction."""
@@ -308,7 +280,8 @@ class KnowledgeGraph:
             raise QueryTooLarge(f"maxLength must be between 1 and {self.limits.max_path_length}, not {max_length}")
         if not 1 <= limit <= self.limits.max_paths:
             raise QueryTooLarge(f"at most {self.limits.max_paths} paths can be asked for, not {limit}")
-        with self._lock:
+
+        def read() -> list[GraphPath]:
             source, target = self._require(source_id), self._require(target_id)
             node_paths = self.projection.paths(source, target, max_length=max_length, limit=limit,
                                                max_nodes=self.limits.max_nodes * 5,
@@ -317,6 +290,7 @@ class KnowledgeGraph:
             evidence = self._evidence(f for hop in hops for f in hop)
             return [GraphPath(nodes=tuple(p), edges=tuple(Relation(*f, Direction.OUTGOING, evidence[f]) for f in hop))
                     for p, hop in zip(node_paths, hops)]
+        return self._gate.read(read)
 
     def _bounded(self, value: int, name: str) -> int:
         if not 0 <= value <= self.limits.max_results:
@@ -324,11 +298,6 @@ class KnowledgeGraph:
         return value
 
     # ------------------------------------------------------------ writing
-
-    def _facts(self, triples: Iterable[ox.Triple]) -> list[Fact]:
-        return [(t.subject.value, t.predicate.value, t.object.value) for t in triples
-                if t.predicate.value in self.object_properties
-                and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)]
 
     def _region(self, touched: set[str]) -> tuple[list[ox.Triple], set[str]]:
         """The triples that decide whether ``touched`` nodes conform, and the nodes to check.
@@ -384,29 +353,42 @@ class KnowledgeGraph:
             *checked, *(to_rdflib(t.object) for t in add if isinstance(t.object, ox.Literal))])
         if violations:
             raise ValidationFailed(violations)
-        self.store.apply(remove, add)
-        if self._projection is not None:  # a view not built yet will read the store when it is
-            self._projection.remove(self._facts(remove))
-            self._projection.add(self._facts(add))
-        if self._names is not None:
-            for iri in touched:
-                self._index(iri, self._names)
-        if self._statements is not None:
-            self._statements.refresh({t.subject.value for t in remove + add})
-        self.version += 1
+        return self._commit(remove, add, touched)
+
+    def _commit(self, remove: list[ox.Triple], add: list[ox.Triple], touched: set[str]) -> WriteResult:
+        """One store transaction (the write and the version counter's bump), then the views
+        in step; readers that overlap it read again."""
+        with self._gate.commit():
+            self._stored(lambda: self.store.apply(remove, add, also=BUMP))
+            self.views.committed(remove, add, touched)
+            self._version.committed()
         return WriteResult(added=len(add), removed=len(remove))
+
+    def _stored(self, write: Callable[[], object]) -> None:
+        """Run a store write; after a failed one (a full disk), recover the store first.
+        A failure leaves ``write_error`` set (``health()`` says degraded) until one succeeds."""
+        try:
+            if self.write_error is not None:
+                recover = getattr(self.store, "recover", None)
+                if recover is not None:
+                    recover()
+            write()
+        except StoreError as exc:
+            self.write_error = str(exc)
+            raise
+        self.write_error = None
 
     def add(self, data: str | bytes | rdflib.Graph | Iterable[ox.Triple], fmt: str = "turtle") -> WriteResult:
         """Add triples after checking them; a refused write changes nothing."""
         triples = _as_triples(data, fmt)
-        with self._lock:
+        with self._gate.writing:
             new = [t for t in dict.fromkeys(triples) if not _present(self.store, t)]
             return self._validated_write([], new)
 
     def remove(self, data: str | bytes | rdflib.Graph | Iterable[ox.Triple], fmt: str = "turtle") -> WriteResult:
         """Remove triples if what is left still conforms; unknown triples are an error."""
         triples = list(dict.fromkeys(_as_triples(data, fmt)))
-        with self._lock:
+        with self._gate.writing:
             missing = [t for t in triples if not _present(self.store, t)]
             if missing:
                 raise NotFound(f"{len(missing)} of the triples to remove are not in the graph, e.g. {missing[0]}")
@@ -416,7 +398,7 @@ class KnowledgeGraph:
                    alt_labels: Iterable[LangString] = (), attributes: dict[str, Iterable[LangString]] | None = None) -> Entity:
         """Mint a resource (slug from the English label unless ``entity_id`` is given) and add it."""
         cls = self.class_iri(class_name)
-        with self._lock:
+        with self._gate.writing:
             if entity_id is not None:
                 iri = iri_of(check_slug(entity_id))
                 if self._read_entity(iri) is not None or any(True for _ in self.store.triples(ox.NamedNode(iri))):
@@ -442,7 +424,7 @@ class KnowledgeGraph:
         """State a fact with the sentence it came from; the evidence must be in the source."""
         p = self.predicate_iri(predicate)
         s, o, source = iri_of(subject_id), iri_of(object_id), iri_of(source_id)
-        with self._lock:
+        with self._gate.writing:
             for entity_id, iri in ((subject_id, s), (object_id, o)):
                 if self._read_entity(iri) is None:
                     raise NotFound(f"no entity with id {entity_id!r}")
@@ -463,7 +445,7 @@ class KnowledgeGraph:
         """Remove a fact and every statement that describes it."""
         fact = ox.Triple(ox.NamedNode(iri_of(subject_id)), ox.NamedNode(self.predicate_iri(predicate)),
                          ox.NamedNode(iri_of(object_id)))
-        with self._lock:
+        with self._gate.writing:
             if not _present(self.store, fact):
                 raise NotFound(f"no fact {subject_id} {predicate} {object_id} in the graph")
             statements = [link.subject for link in self.store.triples(None, _SUBJECT, fact.subject)
@@ -476,45 +458,33 @@ class KnowledgeGraph:
 
     def validate(self) -> list[Violation]:
         """Every violation in the whole graph (slow on big graphs: for tests and the CLI)."""
-        with self._lock:
-            triples = list(self.store.triples())
+        triples = list(self.store.triples())  # one pattern match: one snapshot
         return self.validator.check_vocabulary(triples) + self.validator.validate(to_rdflib_graph(triples))
 
     def describe(self, nodes: Iterable[str], relations: Iterable[Relation]) -> list[ox.Triple]:
         """The triples that show a subgraph: the nodes' types and literals, the facts, their
         statements, and the articles those come from."""
+        return self._gate.read(lambda: self._describe(list(nodes), list(relations)))
+
+    def _describe(self, nodes: list[str], relations: list[Relation]) -> list[ox.Triple]:
         triples: list[ox.Triple] = []
         articles: set[str] = set()
-        with self._lock:
-            for node in nodes:
-                triples += [t for t in self.store.triples(ox.NamedNode(node), None, None)
-                            if t.predicate == _TYPE or isinstance(t.object, ox.Literal)]
-            for r in relations:
-                triples.append(ox.Triple(ox.NamedNode(r.subject), ox.NamedNode(r.predicate), ox.NamedNode(r.object)))
-                for ev in r.evidence:
-                    triples += list(self.store.triples(ox.NamedNode(ev.statement), None, None))
-                    articles.add(ev.source)
-            for article in sorted(articles):
-                triples += [t for t in self.store.triples(ox.NamedNode(article), None, None)
-                            if t.predicate == _TYPE or isinstance(t.object, ox.Literal)]
+        for node in nodes:
+            triples += [t for t in self.store.triples(ox.NamedNode(node), None, None)
+                        if t.predicate == _TYPE or isinstance(t.object, ox.Literal)]
+        for r in relations:
+            triples.append(ox.Triple(ox.NamedNode(r.subject), ox.NamedNode(r.predicate), ox.NamedNode(r.object)))
+            for ev in r.evidence:
+                triples += list(self.store.triples(ox.NamedNode(ev.statement), None, None))
+                articles.add(ev.source)
+        for article in sorted(articles):
+            triples += [t for t in self.store.triples(ox.NamedNode(article), None, None)
+                        if t.predicate == _TYPE or isinstance(t.object, ox.Literal)]
         return triples
 
     def ontology_triples(self) -> list[ox.Triple]:
         """The ontology's own triples, with the blank nodes of its union classes."""
-        with self._lock:
-            selected = [t for t in self.store.triples() if t.subject.value.startswith(ONTOLOGY_IRI)]
-            frontier = [t.object for t in selected if isinstance(t.object, ox.BlankNode)]
-            seen: set[str] = set()
-            while frontier:
-                node = frontier.pop()
-                if node.value in seen:
-                    continue
-                seen.add(node.value)
-                for t in self.store.triples(node, None, None):
-                    selected.append(t)
-                    if isinstance(t.object, ox.BlankNode):
-                        frontier.append(t.object)
-        return selected
+        return self._gate.read(lambda: ontology_closure(self.store, ONTOLOGY_IRI))
 
     def ontology_terms(self) -> list[OntologyTerm]:
         """The ontology's classes and properties, unions of classes spelled out."""
@@ -529,46 +499,35 @@ class KnowledgeGraph:
             if ontology_only:
                 data = serialize(self.ontology_triples(), fmt)
             else:
-                sub = self.neighborhood(entity, depth)  # type: ignore[arg-type]
-                data = serialize(self.describe(sub.nodes, sub.edges), fmt)
+                def read() -> list[ox.Triple]:  # the neighbourhood and its triples from one state
+                    sub = self.neighborhood(entity, depth)  # type: ignore[arg-type]
+                    return self.describe(sub.nodes, sub.edges)
+                data = serialize(self._gate.read(read), fmt)
             if out is None:
                 return data
             out.write(data)
             return None
         sink = out if out is not None else io.BytesIO()
-        with self._lock:  # one consistent state, even while writes wait
-            write_graph(self.store, sink, fmt)
+        write_snapshot(self.store, sink, fmt)  # from one snapshot, taking no lock
         return sink.getvalue() if out is None else None  # type: ignore[union-attr]
 
     def stats(self) -> Stats:
-        with self._lock:
-            by_class: Counter[str] = Counter()
-            by_predicate: Counter[str] = Counter()
-            statements = total = 0
-            for t in self.store.triples():
-                total += 1
-                by_predicate[t.predicate.value] += 1
-                if t.predicate == _TYPE:
-                    if t.object.value in self.classes:
-                        by_class[t.object.value] += 1
-                    elif t.object.value == _STATEMENT:
-                        statements += 1
-        return Stats(triples=total, entities=sum(by_class.values()), statements=statements,
-                     by_class=dict(sorted(by_class.items())), by_predicate=dict(sorted(by_predicate.items())))
+        """Counts from one pass over one snapshot."""
+        return count(self.store, self.classes)
 
     def to_rdflib(self) -> rdflib.Graph:
         """A copy of the graph as an ``rdflib.Graph``, for tools that expect one."""
-        with self._lock:
-            return to_rdflib_graph(self.store.triples())
+        return to_rdflib_graph(self.store.triples())  # one snapshot
 
     def bulk_load(self, paths: Iterable[str | Path],
                   progress: Callable[[str, float | None], None] | None = None) -> WriteResult:
         """Load large files: staged, checked with the SPARQL-compiled shapes, committed at
         once (see ``bulk.py``); then the projection and name index are rebuilt from the store."""
-        with self._lock:
+        with self._gate.writing, self._gate.commit():  # not one transaction: readers wait for it
             added = bulk_load(self.store, self.validator, ShapeChecks(self.validator.shapes), paths, progress)
-            self._projection = self._names = self._statements = None  # rebuilt on next use
-            self.version += 1
+            self._stored(lambda: self.store.update(BUMP))
+            self.views.forget()  # rebuilt on next use
+            self._version.committed()
             return WriteResult(added=added, removed=0)
 
     def load(self, paths: Iterable[str | Path]) -> WriteResult:
@@ -580,26 +539,6 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         self.store.close()
-
-
-def _describe_statement(statement: str, triples: list[ox.Triple]) -> tuple[Fact, list[Evidence]] | None:
-    """The fact a reified statement describes and the evidence it carries."""
-    values: dict[str, list] = defaultdict(list)
-    for t in triples:
-        values[t.predicate.value].append(t.object)
-    try:
-        (s,), (p,), (o,) = values[str(RDF.subject)], values[str(RDF.predicate)], values[str(RDF.object)]
-    except ValueError:
-        return None
-    paragraph = int_value(values[str(CKG.paragraph)][0]) if values[str(CKG.paragraph)] else None
-    source = values[str(PROV.wasDerivedFrom)][0].value if values[str(PROV.wasDerivedFrom)] else ""
-    attribution = values[str(CKG.attribution)][0].value if values[str(CKG.attribution)] else None
-    concerning = tuple(sorted(v.value for v in values[str(CKG.concerning)] if isinstance(v, ox.NamedNode)))
-    after = tuple(sorted(v.value for v in values[str(CKG.shortlyAfter)] if isinstance(v, ox.NamedNode)))
-    evidence = [Evidence(text=e.value, lang=e.language, paragraph=paragraph, source=source, statement=statement,
-                         attribution=attribution, concerning=concerning, shortly_after=after)
-                for e in values[str(CKG.evidence)]]
-    return (s.value, p.value, o.value), evidence
 
 
 def _local(iri: str) -> str:

@@ -156,13 +156,16 @@ class SparqlStore:
                              "(sparql:QUERY_URL,UPDATE_URL) to write")
         return self.update_url
 
-    def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple]) -> None:
+    def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple], *, also: str = "") -> None:
+        """One update request: one transaction on Oxigraph and Jena."""
         parts = []
         removed, added = _data(remove), _data(add)
         if removed:
             parts.append(f"DELETE DATA {{ {removed} }}")
         if added:
             parts.append(f"INSERT DATA {{ {added} }}")
+        if parts and also:
+            parts.append(also)
         if parts:
             self.update(" ;\n".join(parts))
 

@@ -13,6 +13,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
+import gc
+import os
+import threading
+import time
+
 import pyoxigraph as ox
 
 from .errors import InvalidInput, ParseError, StoreError
@@ -35,8 +40,8 @@ class TripleStore(Protocol):
 
     def query(self, sparql: str, **options: object) -> object: ...
 
-    def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple]) -> None:
-        """Remove then add, atomically: either all of it happens or none of it."""
+    def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple], *, also: str = "") -> None:
+        """Remove then add, then run the update ``also``, atomically: all of it or none."""
 
     def add_many(self, triples: Iterable[ox.Triple], *, transactional: bool = True) -> None:
         """Add a stream of triples: in one transaction, or with a faster bulk writer."""
@@ -47,26 +52,51 @@ class TripleStore(Protocol):
     def update(self, sparql: str) -> None:
         """A SPARQL update, in one transaction."""
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy of an on-disk store in ``target`` (a RocksDB checkpoint: hard
+        links on the same file system, so it costs milliseconds, not a copy)."""
+        try:
+            self._live().backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"cannot copy the Oxigraph store at {self.path}: {exc}") from exc
+
     def __len__(self) -> int: ...
 
     def close(self) -> None: ...
 
 
+REOPEN_WAIT = 30.0  # seconds a recovery waits for the reads in flight to finish
+SPARE_BYTES = 8 << 20  # free space a recovery wants beyond the write-ahead log
+
+
 class OxigraphStore:
-    """A ``TripleStore`` on a local pyoxigraph ``Store`` (in memory when ``path`` is None)."""
+    """A ``TripleStore`` on a local pyoxigraph ``Store`` (in memory when ``path`` is None).
+
+    After a failed write (a full disk), RocksDB refuses every later write until the
+    database is reopened (its background error is sticky and pyoxigraph has no
+    ``Resume``). ``recover()`` reopens it once there is room again: it waits for the
+    pattern reads in flight (each holds the database open) and holds new ones back
+    meanwhile. Reads keep working while writes fail.
+    """
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         if self.path is not None:
             _refuse_foreign(self.path)
+        self._read_only = read_only
+        self._gate = threading.Condition()
+        self._readers = 0
+        self._reopening = False
+        self._store = self._open()
+
+    def _open(self) -> ox.Store:
         try:
             if self.path is None:
-                self._store = ox.Store()
-            elif read_only:
-                self._store = ox.Store.read_only(str(self.path))
-            else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(self.path))
+                return ox.Store()
+            if self._read_only:
+                return ox.Store.read_only(str(self.path))
+            self.path.mkdir(parents=True, exist_ok=True)
+            return ox.Store(str(self.path))
         except (OSError, RuntimeError) as exc:
             # RocksDB reports a damaged store (a truncated CURRENT, a bad checksum) as a
             # RuntimeError "Corruption: ...": one line for the user, not a traceback.
@@ -77,18 +107,64 @@ class OxigraphStore:
 
     def triples(self, subject: Term | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None, *, graph: str | None = None) -> Iterator[ox.Triple]:
+        """One pattern match: the iterator reads one snapshot of the store."""
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        for quad in self._store.quads_for_pattern(subject, predicate, obj, target):
-            yield quad.triple
+        with self._gate:
+            if self._reopening and not self._gate.wait_for(lambda: not self._reopening, REOPEN_WAIT):
+                raise StoreError(f"the Oxigraph store at {self.path} is being reopened; try again")
+            self._readers += 1
+        try:
+            for quad in self._store.quads_for_pattern(subject, predicate, obj, target):
+                yield quad.triple
+        finally:
+            with self._gate:
+                self._readers -= 1
+                self._gate.notify_all()
+
+    def _live(self) -> ox.Store:
+        """The database handle, waiting out a reopen."""
+        with self._gate:
+            if self._reopening and not self._gate.wait_for(lambda: not self._reopening, REOPEN_WAIT):
+                raise StoreError(f"the Oxigraph store at {self.path} is being reopened; try again")
+            return self._store
+
+    def recover(self) -> None:
+        """Reopen the database after a failed write, if the disk has room again."""
+        if self.path is None or self._read_only:
+            return
+        wal = sum(f.stat().st_size for f in self.path.glob("*.log"))
+        free = _free_bytes(self.path)
+        if free < 2 * wal + SPARE_BYTES:
+            raise StoreError(f"the disk holding {self.path} is still full ({free:,} bytes free); "
+                             "writes resume once there is room")
+        with self._gate:
+            self._reopening = True
+            try:
+                if not self._gate.wait_for(lambda: self._readers == 0, REOPEN_WAIT):
+                    raise StoreError(f"the Oxigraph store at {self.path} is busy with long reads; try again")
+                self._store = None  # type: ignore[assignment]  # the old handle must go before a new one opens
+                deadline = time.monotonic() + REOPEN_WAIT
+                while True:
+                    gc.collect()  # a query's lazy answer may still hold the database open
+                    try:
+                        self._store = self._open()
+                        return
+                    except StoreError:
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.05)
+            finally:
+                self._reopening = False
+                self._gate.notify_all()
 
     def add_many(self, triples: Iterable[ox.Triple], *, transactional: bool = True) -> None:
         """Add a stream of triples: in one transaction, or with the faster bulk writer."""
         quads = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
         try:
             if transactional:
-                self._store.extend(quads)
+                self._live().extend(quads)
             else:
-                self._store.bulk_extend(quads)
+                self._live().bulk_extend(quads)
         except OSError as exc:
             raise StoreError(f"the store refused the write: {exc}") from exc
 
@@ -103,16 +179,16 @@ class OxigraphStore:
 
     def query(self, sparql: str, **options: object) -> object:
         """A SPARQL query; ``options`` go to pyoxigraph (``default_graph``, ``prefixes`` …)."""
-        return self._store.query(sparql, **options)
+        return self._live().query(sparql, **options)
 
     def update(self, sparql: str) -> None:
         """A SPARQL update, in one transaction."""
         try:
-            self._store.update(sparql)
+            self._live().update(sparql)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"the store refused the update: {exc}") from exc
 
-    def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple]) -> None:
+    def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple], *, also: str = "") -> None:
         # One SPARQL update is one Oxigraph transaction, so a remove-and-add is atomic.
         removed = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in remove)
         added = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in add)
@@ -123,8 +199,10 @@ class OxigraphStore:
             parts.append(f"INSERT DATA {{ {added} }}")
         if not parts:
             return
+        if also:
+            parts.append(also)
         try:
-            self._store.update(" ;\n".join(parts))
+            self._live().update(" ;\n".join(parts))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"the store refused the write: {exc}") from exc
 
@@ -132,18 +210,21 @@ class OxigraphStore:
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         try:
             if isinstance(source, Path):
-                self._store.bulk_load(path=str(source), format=fmt, to_graph=target)
+                self._live().bulk_load(path=str(source), format=fmt, to_graph=target)
             else:
-                self._store.bulk_load(source, format=fmt, to_graph=target)
+                self._live().bulk_load(source, format=fmt, to_graph=target)
         except SyntaxError as exc:
             raise parse_error(exc, str(source)) from exc
 
     def __len__(self) -> int:
-        return len(self._store)
+        """Triples in the default graph (named graphs hold only chipkg's small bookkeeping)."""
+        store = self._live()
+        named = sum(1 for g in store.named_graphs() for _ in store.quads_for_pattern(None, None, None, g))
+        return len(store) - named
 
     def flush(self) -> None:
         if self.path is not None:
-            self._store.flush()
+            self._live().flush()
 
     def close(self) -> None:
         self.flush()
@@ -175,6 +256,11 @@ def _refuse_foreign(path: Path) -> None:
     if not empty and not is_oxigraph_store(path):
         raise StoreError(f"{path} is not empty and is not an Oxigraph store; refusing to use it "
                          "(give a new or empty directory, or one chipkg created)")
+
+
+def _free_bytes(path: Path) -> int:
+    found = os.statvfs(path)
+    return found.f_bavail * found.f_frsize
 
 
 def open_store(spec: str = "memory") -> TripleStore:

@@ -519,7 +519,7 @@ def test_the_service_runs_on_a_sparql_store(seed_server: OxigraphServer) -> None
         from starlette.testclient import TestClient
 
     with TestClient(create_app(settings=Settings(store=f"sparql:{seed_server.query_url}"))) as client:
-        assert client.get("/healthz").json()["triples"] > 1000
+        assert client.get("/healthz").json()["status"] == "ok"
         query = """{ paths(from: "cyberspace-administration-of-china", to: "jensen-huang") { nodes { id } }
                      neighborhood(id: "nvidia", depth: 2) { nodes { id } } }"""
         data = client.post("/graphql", json={"query": query}).json()["data"]

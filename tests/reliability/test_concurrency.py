@@ -22,6 +22,7 @@ from .support import ARTICLE, EVIDENCE, EVIDENCE_PARAGRAPH, TOKEN, Server, graph
 WRITERS = knob("concurrency_writers", 4, 8)
 FACTS_PER_WRITER = knob("concurrency_facts", 8, 12)
 READERS = knob("concurrency_readers", 4, 8)
+CHURNED = knob("concurrency_churned", 4, 12)  # facts each of two writers adds then removes
 CKG = "https://w3id.org/chipkg/ontology#"
 
 
@@ -211,3 +212,97 @@ def test_concurrent_clients_over_http(disk_server: Server, figures: dict[str, An
     assert set(acknowledged) <= present, sorted(set(acknowledged) - present)[:5]
     assert len(acknowledged) == sum(len(p) for p in plan)
     figures["concurrency.http.facts_written"] = len(acknowledged)
+
+
+def test_removals_and_exports_are_never_half_seen(
+        graph_with_companies: tuple[KnowledgeGraph, list[list[tuple[str, str]]]], figures: dict[str, Any]) -> None:
+    """Writers add and remove facts (each with its statement) over and over; readers and a
+    full export running meanwhile never see a fact without its evidence, or evidence
+    whose fact is gone from the same export."""
+    kg, plan = graph_with_companies
+    subjects = sorted({s for pairs in plan for s, _ in pairs})
+    passes = {"reads": 0, "exports": 0}
+
+    def churner(pairs: list[tuple[str, str]]) -> Callable[[], None]:
+        def run() -> None:
+            for subject, obj in pairs:
+                kg.add_fact(subject, "competesWith", obj, evidence=EVIDENCE, source_id=ARTICLE,
+                            paragraph=EVIDENCE_PARAGRAPH)
+            for subject, obj in pairs:
+                kg.remove_fact(subject, "competesWith", obj)
+        return run
+
+    def reader(done: threading.Event) -> None:
+        while not done.is_set():
+            for found in kg.relations_many(subjects, ["competesWith"]):
+                for relation in found:
+                    assert [e.text for e in relation.evidence] == [EVIDENCE], relation
+            for relation in kg.neighborhood(subjects[0], 2).edges:
+                assert relation.evidence, relation
+            passes["reads"] += 1
+
+    def exporter(done: threading.Event) -> None:
+        rdf = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        while not done.is_set():
+            facts, described = set(), set()
+            parts: dict[str, dict[str, str]] = {}
+            for line in kg.export("nt").decode().splitlines():
+                s, p, o = line.rstrip(" .").split(" ", 2)
+                if p == f"<{CKG}competesWith>" and "/cc-" in s:
+                    facts.add((s, o))
+                elif p in (rdf + "subject>", rdf + "object>") and "/cc-" in o:
+                    parts.setdefault(s, {})[p] = o
+            described = {(found[rdf + "subject>"], found[rdf + "object>"]) for found in parts.values()
+                         if len(found) == 2}
+            assert facts == described, (sorted(facts ^ described)[:3])
+            passes["exports"] += 1
+
+    _run_until([churner(pairs[:CHURNED]) for pairs in plan[:2]], [reader] * max(READERS - 1, 1) + [exporter])
+    assert all(not kg.relations(s, ["competesWith"]) for s in subjects)
+    assert kg.validate() == []
+    figures["concurrency.churn.reader_passes"] = passes["reads"]
+    figures["concurrency.churn.exports"] = passes["exports"]
+
+
+def test_readers_do_not_wait_for_a_writer(graph_with_companies: tuple[KnowledgeGraph, list[list[tuple[str, str]]]]) -> None:
+    """While a writer holds the write lock (as it does for the whole of its checks: up to a
+    minute on a hub before the compiled checks), every kind of read still answers."""
+    kg, plan = graph_with_companies
+    subject, obj = plan[0][0]
+    kg.add_fact(subject, "competesWith", obj, evidence=EVIDENCE, source_id=ARTICLE, paragraph=EVIDENCE_PARAGRAPH)
+    answered: list[str] = []
+    reads: list[tuple[str, Callable[[], object]]] = [
+        ("entity", lambda: kg.entity(subject)),
+        ("relations", lambda: kg.relations(subject)),
+        ("neighborhood", lambda: kg.neighborhood(subject, 2)),
+        ("paths", lambda: kg.paths(subject, obj)),
+        ("search", lambda: kg.search("Concurrent")),
+        ("stats", kg.stats),
+        ("export", kg.export),
+        ("version", lambda: kg.version),
+    ]
+
+    def read_all() -> None:
+        for name, read in reads:
+            assert read() is not None
+            answered.append(name)
+
+    writer_holds = threading.Event()
+    release = threading.Event()
+
+    def writer() -> None:
+        with kg._gate.writing:  # noqa: SLF001 - stands for a writer in the middle of its checks
+            writer_holds.set()
+            release.wait(120)
+
+    holder = threading.Thread(target=writer)
+    holder.start()
+    try:
+        assert writer_holds.wait(30)
+        reader = threading.Thread(target=read_all)
+        reader.start()
+        reader.join(60)
+        assert answered == [name for name, _ in reads], f"reads waited for the writer after {answered}"
+    finally:
+        release.set()
+        holder.join(30)

@@ -51,8 +51,8 @@ class CountingStore:
         self.calls["query"] += 1
         return self.inner.query(sparql)
 
-    def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple]) -> None:
-        self.inner.apply(remove, add)
+    def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple], *, also: str = "") -> None:
+        self.inner.apply(remove, add, also=also)
 
     def bulk_load(self, source, fmt) -> None:
         self.inner.bulk_load(source, fmt)
