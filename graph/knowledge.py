@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -121,6 +122,13 @@ class KnowledgeGraph:
                 for iri in self._entity_iris():
                     self._index(iri, self._names)
             return self._names
+
+    @contextmanager
+    def quiesced(self) -> Iterator[None]:
+        """Hold off writes for the duration (to fork a snapshot of the store that no
+        write is half-way through)."""
+        with self._lock:
+            yield
 
     @classmethod
     def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None,
