@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import math
 import os
@@ -177,6 +178,7 @@ def _child(work: Callable[[], tuple[bytes, str]], budget: Budget, out_w: int, er
            keep: set[int]) -> None:  # pragma: no cover - runs in the child
     code = 70
     try:
+        gc.disable()  # no finalizer of the server's objects (sockets ...) may run here
         _reset_signals()
         _close_inherited(keep)
         os.dup2(err_w, 2)
