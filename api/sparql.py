@@ -172,7 +172,7 @@ def check(query: str) -> None:
 
 def evaluate(store: object, query: str, accept: str | None, *, deadline: float, max_bytes: int,
              slots: threading.BoundedSemaphore, timeout: float, memory_limit: int | None = None,
-             pause: Callable[[], AbstractContextManager[object]] = nullcontext) -> tuple[bytes, str]:
+             pause: Callable[[float], AbstractContextManager[object]] = nullcontext) -> tuple[bytes, str]:
     """Check, run and serialise one query (in a worker thread); the body and its media type.
 
     With ``memory_limit``, a local store's query runs in a killable child process (see

@@ -49,6 +49,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import NoReturn
 
 from ..graph import ChipKGError
 from .errors import HTTPError, status_for
@@ -86,26 +87,34 @@ def too_large_error(limit: int) -> HTTPError:
 
 
 def run_forked(work: Callable[[], tuple[bytes, str]], budget: Budget,
-               pause: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext) -> tuple[bytes, str]:
+               pause: Callable[[float], AbstractContextManager[object]] = contextlib.nullcontext) -> tuple[bytes, str]:
     """``work()`` (a body and its media type) in a child process under ``budget``; its
-    errors (``HTTPError`` and ``ChipKGError``) come back as ``HTTPError``."""
+    errors (``HTTPError`` and ``ChipKGError``) come back as ``HTTPError``. ``pause(seconds)``
+    holds off writes while the process forks (``TimeoutError`` if it cannot in time)."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
-    with pause():
-        pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; its outcome is what the tests check
-        _child(work, budget, out_w, err_w, keep={out_w, err_w})
-    os.close(out_w)
-    os.close(err_w)
-    reaped: int | None = None
+    pid: int | None = None
+    reaped = False
     try:
-        reaped, data, err = _collect(pid, out_r, err_r, budget)
-        return _outcome(reaped, data, err, budget)
+        try:
+            with pause(max(0.0, budget.deadline - time.monotonic())):
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - the child, which never returns from here
+                    _child(work, budget, out_w, err_w, keep={out_w, err_w})
+        except TimeoutError:
+            raise timeout_error(budget.timeout) from None
+        os.close(out_w)
+        os.close(err_w)
+        out_w = err_w = -1
+        status, data, err = _collect(pid, out_r, err_r, budget)
+        reaped = True
+        return _outcome(status, data, err, budget)
     finally:
-        if reaped is None:
+        if pid and not reaped:
             _kill(pid)
-        os.close(out_r)
-        os.close(err_r)
+        for fd in (out_r, out_w, err_r, err_w):
+            if fd >= 0:
+                os.close(fd)
 
 
 # ------------------------------------------------------------------ the parent's side
@@ -175,7 +184,7 @@ def _outcome(status: int, data: bytearray, err: bytearray, budget: Budget) -> tu
 
 
 def _child(work: Callable[[], tuple[bytes, str]], budget: Budget, out_w: int, err_w: int,
-           keep: set[int]) -> None:  # pragma: no cover - runs in the child
+           keep: set[int]) -> NoReturn:  # pragma: no cover - runs in the child
     code = 70
     try:
         gc.disable()  # no finalizer of the server's objects (sockets ...) may run here

@@ -124,11 +124,15 @@ class KnowledgeGraph:
             return self._names
 
     @contextmanager
-    def quiesced(self) -> Iterator[None]:
+    def quiesced(self, timeout: float = -1) -> Iterator[None]:
         """Hold off writes for the duration (to fork a snapshot of the store that no
-        write is half-way through)."""
-        with self._lock:
+        write is half-way through); ``TimeoutError`` if a write holds on past ``timeout`` s."""
+        if not self._lock.acquire(timeout=timeout):
+            raise TimeoutError(f"a write held the graph for more than {timeout:g} s")
+        try:
             yield
+        finally:
+            self._lock.release()
 
     @classmethod
     def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None,

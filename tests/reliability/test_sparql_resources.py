@@ -28,17 +28,27 @@ CARTESIAN_ORDER = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a
 JSON = {"Accept": "application/sparql-results+json"}
 
 
-@pytest.fixture(scope="module")
-def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server with a 2 s query timeout, two query slots and a 64 MiB memory cap."""
-    server = start_server(tmp_path_factory.mktemp("resources") / "server.log",
-                          env={"CHIPKG_SPARQL_TIMEOUT": str(TIMEOUT), "CHIPKG_SPARQL_CONCURRENCY": "2",
-                               "CHIPKG_SPARQL_MEMORY_LIMIT": str(64 << 20)})
+def _server(where: Path, **env: str) -> Iterator[Server]:
+    server = start_server(where / "server.log", env={f"CHIPKG_{k.upper()}": v for k, v in env.items()})
     try:
         yield server
     finally:
         server.stop()
     server.assert_no_tracebacks()
+
+
+@pytest.fixture(scope="module")
+def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with a 2 s query timeout, two query slots and a 64 MiB memory cap."""
+    yield from _server(tmp_path_factory.mktemp("resources"), sparql_timeout=str(TIMEOUT), sparql_concurrency="2",
+                       sparql_memory_limit=str(64 << 20))
+
+
+@pytest.fixture(scope="module")
+def capped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A 64 MiB memory cap and a timeout long enough that, however busy the machine, the
+    cap is what stops a runaway query."""
+    yield from _server(tmp_path_factory.mktemp("capped"), sparql_timeout="120", sparql_memory_limit=str(64 << 20))
 
 
 def children(pid: int) -> list[tuple[int, str]]:
@@ -86,16 +96,16 @@ def test_timed_out_queries_free_their_slots(small_server: Server) -> None:
     assert wait_for_no_children(small_server.process.pid) == []
 
 
-def test_a_query_over_the_memory_cap_is_refused_and_the_server_lives(small_server: Server) -> None:
-    with httpx.Client(base_url=small_server.base, timeout=60) as client:
+def test_a_query_over_the_memory_cap_is_refused_and_the_server_lives(capped_server: Server) -> None:
+    with httpx.Client(base_url=capped_server.base, timeout=180) as client:
         response = ask(client, CARTESIAN_ORDER)
         assert response.status_code == 400, response.text
         assert check_error_body(response) == "SPARQL_MEMORY_LIMIT"
         assert "64 MiB" in response.json()["error"]["message"]
         assert client.get("/healthz").json()["status"] == "ok"
         assert ask(client, "ASK { ?s ?p ?o }").json()["boolean"] is True
-    assert small_server.process.poll() is None
-    assert wait_for_no_children(small_server.process.pid) == []
+    assert capped_server.process.poll() is None
+    assert wait_for_no_children(capped_server.process.pid) == []
 
 
 def test_many_queries_leave_no_zombies(small_server: Server) -> None:
@@ -108,13 +118,13 @@ def test_many_queries_leave_no_zombies(small_server: Server) -> None:
     assert wait_for_no_children(small_server.process.pid) == []
 
 
-def test_the_server_rss_stays_small_after_a_runaway_query(small_server: Server) -> None:
+def test_the_server_rss_stays_small_after_a_runaway_query(capped_server: Server) -> None:
     """The memory a capped query took was the child's: the server's own stays put."""
     def rss() -> int:
-        status = Path(f"/proc/{small_server.process.pid}/status").read_text()
+        status = Path(f"/proc/{capped_server.process.pid}/status").read_text()
         return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) * 1024
 
-    with httpx.Client(base_url=small_server.base, timeout=60) as client:
+    with httpx.Client(base_url=capped_server.base, timeout=180) as client:
         ask(client, "ASK { ?s ?p ?o }")
         before = rss()
         for _ in range(3):
@@ -153,3 +163,42 @@ def _can_isolate() -> bool:
         os._exit(0 if isolate_network() else 1)
     _, status = os.waitpid(pid, 0)
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_a_write_that_holds_on_makes_a_timeout_not_a_hang() -> None:
+    """The fork waits for writes to finish, but not past the query's deadline."""
+    from chipkg.api.errors import HTTPError
+    from chipkg.api.sparql import evaluate
+    from chipkg.graph import KnowledgeGraph
+
+    kg = KnowledgeGraph()
+    servers = {pid for pid, _ in children(os.getpid())}  # this module's chipkg serve processes
+    held, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with kg.quiesced():  # what a long write holds
+            held.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(HTTPError) as caught:
+            evaluate(kg.store, "ASK { ?s ?p ?o }", None, deadline=time.monotonic() + 1, max_bytes=1 << 20,
+                     slots=threading.BoundedSemaphore(1), timeout=1, memory_limit=1 << 30, pause=kg.quiesced)
+        assert caught.value.code == "SPARQL_TIMEOUT"
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert {pid for pid, _ in children(os.getpid())} <= servers  # no worker was forked, none left
+
+
+@pytest.mark.parametrize("raw", ["0", "-5"])
+def test_the_memory_limit_must_be_positive(raw: str) -> None:
+    from chipkg.api.settings import Settings
+    from chipkg.graph import InvalidInput
+
+    with pytest.raises(InvalidInput, match="sparql_memory_limit"):
+        Settings.from_env({"CHIPKG_SPARQL_MEMORY_LIMIT": raw})
+    assert Settings.from_env({}).sparql_memory_limit == 1 << 30
