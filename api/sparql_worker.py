@@ -103,6 +103,8 @@ def run_forked(work: Callable[[], tuple[bytes, str]], budget: Budget,
                     _child(work, budget, out_w, err_w, keep={out_w, err_w})
         except TimeoutError:
             raise timeout_error(budget.timeout) from None
+        except OSError as exc:  # no process to be had (EAGAIN, ENOMEM): the server is full, not broken
+            raise HTTPError(503, "SPARQL_FAILED", f"cannot start a query worker: {exc.strerror}") from None
         os.close(out_w)
         os.close(err_w)
         out_w = err_w = -1
@@ -130,7 +132,7 @@ def _collect(pid: int, out_r: int, err_r: int, budget: Budget) -> tuple[int, byt
         left = budget.deadline - time.monotonic()
         if left <= 0:
             raise timeout_error(budget.timeout)
-        ready, _, _ = select.select([out_r, err_r], [], [], min(TICK, left))
+        select.select([out_r, err_r], [], [], min(TICK, left))
         _drain(out_r, data, limit)
         _drain(err_r, err, STDERR_KEEP)
         if len(data) > limit:
@@ -166,7 +168,8 @@ def _outcome(status: int, data: bytearray, err: bytearray, budget: Budget) -> tu
     header: dict[str, object] = {}
     if newline:
         with contextlib.suppress(ValueError):
-            header = json.loads(head)
+            parsed = json.loads(head)
+            header = parsed if isinstance(parsed, dict) else {}
     if "media" in header and isinstance(header.get("length"), int) and header["length"] == len(body):
         return body, str(header["media"])
     if header.get("code") == "MEMORY" or b"memory allocation of" in err:
