@@ -11,7 +11,7 @@ pyoxigraph cannot cancel a running query, so on the local stores each query is
 evaluated in a forked child process (``sparql_worker``) that is killed at the deadline
 or when it passes ``sparql_memory_limit``: its slot is free again within the timeout,
 and the server never holds a runaway query's memory. On a ``sparql:`` store the remote
-server does the work, under the store's HTTP timeout.
+server does the work, and the request to it times out at the deadline.
 """
 
 from __future__ import annotations
@@ -131,13 +131,19 @@ def _negotiate(is_graph: bool, accept: str | None) -> tuple[str, ox.QueryResults
 
 def answer(store: object, query: str, accept: str | None, *, max_bytes: int,
            deadline: float = float("inf"), timeout: float = 0.0) -> tuple[bytes, str]:
-    """Run and serialise one checked query; the body and its media type."""
+    """Run and serialise one checked query; the body and its media type. A remote store
+    is given what is left of the deadline as its HTTP timeout."""
+    options = {"timeout": max(0.1, deadline - time.monotonic())} if getattr(store, "remote", False) else {}
     try:
-        result = store.query(query)  # type: ignore[attr-defined]
+        result = store.query(query, **options)  # type: ignore[attr-defined]
     except SyntaxError as exc:
         if update_keywords(query):
             raise refused("this endpoint is read-only: SPARQL updates are not accepted") from None
         raise HTTPError(400, "BAD_SPARQL", f"not a SPARQL query: {exc}") from None
+    except StoreError:
+        if time.monotonic() >= deadline:  # the remote store's HTTP timeout was our deadline
+            raise timeout_error(timeout) from None
+        raise
     except OSError as exc:
         raise StoreError(f"the store could not answer the query: {exc}") from None
     try:
