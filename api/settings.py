@@ -38,6 +38,8 @@ class Settings:
     sparql_timeout: float = 10.0
     sparql_max_result_bytes: int = 32 * MIB
     sparql_concurrency: int = 2
+    sparql_memory_limit: int = 1024 * MIB  # per query, in its own killable process
+    sparql_isolation: bool = True  # False: evaluate in a thread (no memory cap, no kill)
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
     graphql_cache_bytes: int = 64 * MIB
@@ -49,7 +51,8 @@ class Settings:
         if self.token is not None and not self.token.strip():
             # An empty CHIPKG_TOKEN must not become a token that an empty header matches.
             object.__setattr__(self, "token", None)
-        for name in ("max_body_bytes", "sparql_max_result_bytes", "sparql_concurrency", "max_connections"):
+        for name in ("max_body_bytes", "sparql_max_result_bytes", "sparql_concurrency", "max_connections",
+                     "sparql_memory_limit"):
             if getattr(self, name) < 1:
                 raise InvalidInput(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.graphql_cache_bytes < 0:

@@ -6,19 +6,20 @@ Queries come as ``GET ?query=``, ``POST`` with ``application/sparql-query``, or 
 ``SERVICE``, ``LOAD`` and ``FROM``/``FROM NAMED`` (see ``sparql_guard``): pyoxigraph
 would follow ``SERVICE`` to any URL on the network.
 
-A query runs in a worker thread under a timeout and a concurrency cap. pyoxigraph has
-no way to cancel a running query, so the result is written through a buffer that
-checks the deadline and a size budget on every write: a query that streams rows stops
-itself, and one that computes for a long time before its first row (a big ``ORDER BY``
-or aggregate) holds one of ``sparql_concurrency`` slots until it ends, while the client
-has its 503 and every other endpoint keeps answering.
+A query runs under a timeout, a result-size budget, a memory cap and a concurrency cap.
+pyoxigraph cannot cancel a running query, so on the local stores each query is
+evaluated in a forked child process (``sparql_worker``) that is killed at the deadline
+or when it passes ``sparql_memory_limit``: its slot is free again within the timeout,
+and the server never holds a runaway query's memory. On a ``sparql:`` store the remote
+server does the work, and the request to it times out at the deadline.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from urllib.parse import parse_qs
 
@@ -32,7 +33,8 @@ from starlette.routing import Route
 from ..graph import QueryTooLarge, StoreError
 from .errors import HTTPError
 from .negotiation import choose
-from .sparql_guard import FORBIDDEN, UPDATE_KEYWORDS, forbidden_keywords
+from .sparql_guard import BACKSLASH, FORBIDDEN, forbidden_keywords, update_keywords
+from .sparql_worker import Budget, run_forked, timeout_error
 from .state import graph, settings, sparql_slots
 
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {  # SELECT and ASK, in order of preference
@@ -49,6 +51,7 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {  # CONSTRUCT and DESCRIBE
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,  # SPARQLWrapper's and rdflib SPARQLStore's default
 }
+GRACE = 2.0  # seconds the event loop waits past the timeout for a worker to report it
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
 
 
@@ -126,49 +129,72 @@ def _negotiate(is_graph: bool, accept: str | None) -> tuple[str, ox.QueryResults
     return media, (GRAPH_FORMATS.get(media) or RESULT_FORMATS[media])
 
 
-def evaluate(store: object, query: str, accept: str | None, *, deadline: float, max_bytes: int,
-             slots: threading.BoundedSemaphore, timeout: float) -> tuple[bytes, str]:
-    """Check, run and serialise one query (in a worker thread); the body and its media type."""
+def answer(store: object, query: str, accept: str | None, *, max_bytes: int,
+           deadline: float = float("inf"), timeout: float = 0.0) -> tuple[bytes, str]:
+    """Run and serialise one checked query; the body and its media type. A remote store
+    is given what is left of the deadline as its HTTP timeout."""
+    options = {"timeout": max(0.1, deadline - time.monotonic())} if getattr(store, "remote", False) else {}
+    try:
+        result = store.query(query, **options)  # type: ignore[attr-defined]
+    except SyntaxError as exc:
+        if update_keywords(query):
+            raise refused("this endpoint is read-only: SPARQL updates are not accepted") from None
+        raise HTTPError(400, "BAD_SPARQL", f"not a SPARQL query: {exc}") from None
+    except StoreError:
+        if time.monotonic() >= deadline:  # the remote store's HTTP timeout was our deadline
+            raise timeout_error(timeout) from None
+        raise
+    except OSError as exc:
+        raise StoreError(f"the store could not answer the query: {exc}") from None
+    try:
+        media, fmt = _negotiate(isinstance(result, ox.QueryTriples), accept)
+        out = BoundedBuffer(deadline, max_bytes)
+        try:
+            result.serialize(out, format=fmt)  # type: ignore[attr-defined]
+        except OSError:
+            if out.stopped == "size":
+                raise QueryTooLarge(f"the result is over {max_bytes} bytes; add a LIMIT") from None
+            if out.stopped == "time":
+                raise timeout_error(timeout) from None
+            raise StoreError("the store failed while answering the query") from None
+    finally:
+        # pyoxigraph's result iterators must be dropped on the thread that made them;
+        # an exception's traceback would otherwise carry this frame's reference to
+        # the event loop's thread. (So ``result`` is never passed to a callee that
+        # might raise: the callee's frame would hold it too.)
+        del result
+    return out.getvalue(), media
+
+
+def check(query: str) -> None:
+    """Refuse what the endpoint never runs (see ``sparql_guard``)."""
     bad = forbidden_keywords(query)
+    if BACKSLASH in bad:
+        raise refused(f"{BACKSLASH} cannot be part of a query this endpoint runs")
     if bad:
         raise refused(f"{', '.join(sorted(bad))} is not allowed here: the endpoint reads the local graph only "
-                      f"(refused keywords: {', '.join(sorted(FORBIDDEN))})")
+                      f"(refused keywords: {', '.join(sorted(FORBIDDEN))}, also inside other words)")
+
+
+def evaluate(store: object, query: str, accept: str | None, *, deadline: float, max_bytes: int,
+             slots: threading.BoundedSemaphore, timeout: float, memory_limit: int | None = None,
+             pause: Callable[[float], AbstractContextManager[object]] = nullcontext) -> tuple[bytes, str]:
+    """Check, run and serialise one query (in a worker thread); the body and its media type.
+
+    With ``memory_limit``, a local store's query runs in a killable child process (see
+    ``sparql_worker``); without it (or on a remote store, whose server does the work) it
+    runs here, stopped only between result rows.
+    """
+    check(query)
     if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
-        raise _timeout(timeout)
+        raise timeout_error(timeout)
     try:
-        try:
-            result = store.query(query)  # type: ignore[attr-defined]
-        except SyntaxError as exc:
-            if forbidden_keywords(query, UPDATE_KEYWORDS):
-                raise refused("this endpoint is read-only: SPARQL updates are not accepted") from None
-            raise HTTPError(400, "BAD_SPARQL", f"not a SPARQL query: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"the store could not answer the query: {exc}") from None
-        try:
-            media, fmt = _negotiate(isinstance(result, ox.QueryTriples), accept)
-            out = BoundedBuffer(deadline, max_bytes)
-            try:
-                result.serialize(out, format=fmt)  # type: ignore[attr-defined]
-            except OSError:
-                if out.stopped == "size":
-                    raise QueryTooLarge(f"the result is over {max_bytes} bytes; add a LIMIT") from None
-                if out.stopped == "time":
-                    raise _timeout(timeout) from None
-                raise StoreError("the store failed while answering the query") from None
-        finally:
-            # pyoxigraph's result iterators must be dropped on the thread that made them;
-            # an exception's traceback would otherwise carry this frame's reference to
-            # the event loop's thread. (So ``result`` is never passed to a callee that
-            # might raise: the callee's frame would hold it too.)
-            del result
-        return out.getvalue(), media
+        work = partial(answer, store, query, accept, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
+        if memory_limit is None or getattr(store, "remote", False):
+            return work()
+        return run_forked(work, Budget(deadline, timeout, max_bytes, memory_limit), pause)
     finally:
         slots.release()
-
-
-def _timeout(seconds: float) -> HTTPError:
-    return HTTPError(503, "SPARQL_TIMEOUT", f"the query did not finish within {seconds:g} s; "
-                                            "narrow it or add a LIMIT")
 
 
 async def sparql(request: Request) -> Response:
@@ -177,15 +203,18 @@ async def sparql(request: Request) -> Response:
     query = await read_query(request)
     timeout = cfg.sparql_timeout
     work = partial(evaluate, kg.store, query, request.headers.get("accept"), deadline=time.monotonic() + timeout,
-                   max_bytes=cfg.sparql_max_result_bytes, slots=sparql_slots(request), timeout=timeout)
+                   max_bytes=cfg.sparql_max_result_bytes, slots=sparql_slots(request), timeout=timeout,
+                   memory_limit=cfg.sparql_memory_limit if cfg.sparql_isolation else None, pause=kg.quiesced)
     try:
-        with anyio.fail_after(timeout):
+        # The worker stops a forked query at the deadline itself; this only guards
+        # against a remote store or an in-thread query running on.
+        with anyio.fail_after(timeout + GRACE):
             body, media = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
     except TimeoutError:
-        raise _timeout(timeout) from None
+        raise timeout_error(timeout) from None
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
 ROUTES = [Route("/sparql", sparql, methods=["GET", "POST"])]
 
-__all__ = ["ROUTES", "BoundedBuffer", "evaluate", "read_query"]
+__all__ = ["ROUTES", "BoundedBuffer", "answer", "check", "evaluate", "read_query"]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -117,6 +118,13 @@ class KnowledgeGraph:
     def names(self) -> NameIndex:
         """The search index over labels and aliases."""
         return self.views.names(self._version.current)
+
+    @contextmanager
+    def quiesced(self, timeout: float = -1) -> Iterator[None]:
+        """Hold off writes for the duration (to fork a snapshot of the store that no
+        write is half-way through); ``TimeoutError`` if a write holds on past ``timeout`` s."""
+        with self._gate.quiet(timeout):
+            yield
 
     @classmethod
     def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None,

@@ -123,14 +123,16 @@ class SparqlStore:
         """Any query, answered as pyoxigraph answers one (``QuerySolutions``,
         ``QueryBoolean`` or ``QueryTriples``). ``prefixes`` are declared in front of it and
         ``default_graph`` (named graphs only) is sent as ``default-graph-uri``; a query the
-        server calls malformed raises ``SyntaxError``, as pyoxigraph's ``Store.query`` does."""
+        server calls malformed raises ``SyntaxError``, as pyoxigraph's ``Store.query`` does.
+        ``timeout`` (seconds) replaces the store's HTTP timeout for this one request."""
         params = _dataset_params(options.pop("default_graph", None))
         prefixes = options.pop("prefixes", None) or {}
+        timeout = options.pop("timeout", None)
         if options:
             raise StoreError(f"a SPARQL server store does not support {', '.join(sorted(options))}")
         head = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())  # type: ignore[union-attr]
         response = self._post(self.query_url, head + sparql, "application/sparql-query", accept=ACCEPT,
-                              params=params)
+                              params=params, timeout=timeout)  # type: ignore[arg-type]
         if response.status_code == 400:
             raise SyntaxError(_reason(response))
         _check(response, self.query_url, "query")
@@ -228,12 +230,15 @@ class SparqlStore:
         return response
 
     def _post(self, url: str, content: str | Iterator[bytes], media: str, *, accept: str | None = None,
-              params: dict[str, str] | list[tuple[str, str]] | None = None) -> httpx.Response:
+              params: dict[str, str] | list[tuple[str, str]] | None = None,
+              timeout: float | None = None) -> httpx.Response:
         headers = {"Content-Type": media} | ({"Accept": accept} if accept else {})
         try:
-            return self._client.post(url, content=content, headers=headers, params=params)
+            return self._client.post(url, content=content, headers=headers, params=params,
+                                     timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
         except httpx.TimeoutException:
-            raise StoreError(f"the SPARQL server at {url} did not answer within {self.timeout:g} s") from None
+            raise StoreError(f"the SPARQL server at {url} did not answer within "
+                             f"{self.timeout if timeout is None else timeout:g} s") from None
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc or type(exc).__name__}") from None
 

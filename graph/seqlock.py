@@ -52,6 +52,17 @@ class SeqLock:
         with self._committing:
             yield
 
+    @contextmanager
+    def quiet(self, timeout: float = -1) -> Iterator[None]:
+        """No commit runs meanwhile, waiting at most ``timeout`` s for one in flight
+        (``TimeoutError``): a fork taken inside sees no half-applied write."""
+        if not self._committing.acquire(timeout=timeout):
+            raise TimeoutError(f"a write held the graph for more than {timeout:g} s")
+        try:
+            yield
+        finally:
+            self._committing.release()
+
     def read(self, fn: Callable[[], T]) -> T:
         """``fn()``'s answer from a state no commit changed while it ran."""
         for _ in range(self._tries):

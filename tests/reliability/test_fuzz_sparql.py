@@ -121,3 +121,76 @@ def test_fuzz_sparql_over_http(fuzz_server: Server, figures: dict[str, Any]) -> 
     print(f"\nSPARQL fuzz, over HTTP: {total} requests; statuses {dict(statuses)}")
     figures["fuzz.sparql.http.examples"] = total
     figures["fuzz.sparql.http.statuses"] = {str(k): v for k, v in sorted(statuses.items())}
+
+
+# ------------------------------------------------------------------ the guard against pyoxigraph's reading
+
+GUARD_EXAMPLES = knob("fuzz_sparql_guard", 3000, 30_000)
+# Pieces that have fooled a keyword scan, or could: escapes in local names, `<` as an IRI
+# or an operator, strings and comments that open on one side of SERVICE and close on the
+# other, keywords glued to the word before them, \u escapes. Mostly well-formed pieces
+# (VALID), so that pyoxigraph parses enough queries to call SERVICE often.
+VALID = ["VALUES ?v { ex:a\\# }", "VALUES ?v { ex:a\\' }", "BIND(ex:a%23 AS ?w)", "FILTER(?o<'x>')",
+         "FILTER(?o < 3)", "FILTER(?o<?o)", "FILTER(true)", "OPTIONAL { ?s ?p ?o }", "MINUS { }", "{ }",
+         "?s ?p ex:a\\#b .", "?s ?p true .", "?s ?p 1 .", "?s ?p 'x'@en .", "?s ?p $o .", "?s ex:p?o .",
+         "?s a ?o .", "# SERVICE\n", "?s ?p '''#''' .", "?s ?p '#' .", '?s ?p "<" .', "?s ?p <http://e/#> .",
+         "?s ?p _:b .", "BIND('\\u0027' AS ?u)", "BIND(<http://e/\\u0023> AS ?i)",
+         # no final dot: what follows is glued to the last term (?s ?p trueSERVICE ...)
+         "?s ?p", "?s ?p true", "?s ?p 1", "?s ?p ex:a\\#b", "?s ?p $o"]
+TRICKY = ["#", "'", '"', "'''", '"""', "<", ">", "<x#", "ex:", "ex:a", "ex:a.", "ex:a\\.", "ex:a\\", "\\", "?",
+          "@en", "true", "1", "1.", "1e", "-", ";", ",", "x", "\\u0023", "\\u0027", "\\u0053", "{", "}", "a",
+          "^", "/", "|", "(", ")", "<<", ">>"]
+GLUE = ["", " ", "\n", "\r", "\t"]
+SERVICE_WORDS = ["SERVICE", "service", "SeRvIcE", "trueSERVICE", "1SERVICE", "ex:x.SERVICE", "ASERVICE"]
+SENTINEL = "http://127.0.0.1:9/"  # pyoxigraph refuses port 9 before connecting: a safe oracle
+
+
+def _pieces() -> st.SearchStrategy[str]:
+    valid = st.sampled_from(VALID)
+    piece = st.one_of(valid, valid, valid, st.sampled_from(TRICKY))
+    return st.lists(st.tuples(st.sampled_from(GLUE), piece), max_size=3).map(
+        lambda parts: "".join(glue + part for glue, part in parts))
+
+
+SERVICE_QUERIES = st.builds(
+    lambda before, word, glue, after: (f"PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ?p ?o . {before}{glue}{word} "
+                                       f"<{SENTINEL}> {{ }} {after}\n}}"),
+    _pieces(), st.sampled_from(SERVICE_WORDS), st.sampled_from(GLUE), _pieces())
+
+
+def test_fuzz_the_guard_against_pyoxigraph(figures: dict[str, Any]) -> None:
+    """Whenever pyoxigraph really calls the SERVICE, the guard has refused the query.
+
+    The oracle is pyoxigraph itself: it refuses to call port 9 with an error that names
+    the port, so a query that raises it reached SERVICE evaluation (without a connection).
+    """
+    import pyoxigraph as ox
+
+    from chipkg.api.sparql_guard import BACKSLASH, forbidden_keywords
+
+    store = ox.Store()
+    for value in (ox.Literal("o"), ox.Literal(True), ox.Literal(1)):
+        store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), value))
+    seen: Counter[str] = Counter()
+
+    @settings(FUZZ, max_examples=GUARD_EXAMPLES)
+    @given(query=SERVICE_QUERIES)
+    def run(query: str) -> None:
+        refused = forbidden_keywords(query) & {"SERVICE", BACKSLASH}
+        try:
+            list(store.query(query))  # type: ignore[arg-type]
+            live = False
+        except SyntaxError:
+            seen["syntax error"] += 1
+            return
+        except OSError as exc:
+            live = "port 9" in str(exc)
+        seen["service called" if live else "parsed, service not called"] += 1
+        seen["refused" if refused else "passed"] += 1
+        assert refused or not live, query
+
+    run()
+    print(f"\nguard against pyoxigraph: {sum(seen[k] for k in ('syntax error', 'service called', 'parsed, service not called'))}"
+          f" queries; {dict(seen)}")
+    figures["fuzz.sparql.guard.outcomes"] = dict(sorted(seen.items()))
+    assert seen["service called"] > GUARD_EXAMPLES // 30, "the fuzzer should reach SERVICE often"
