@@ -69,19 +69,25 @@ ckg:funds a owl:ObjectProperty ;
     rdfs:label "funds"@en , "出資する"@ja ;
     rdfs:comment "The lab puts money into the company."@en ;
     rdfs:domain ckg:Lab ; rdfs:range ckg:Company .
+
+ckg:budget a owl:DatatypeProperty ;
+    rdfs:label "budget"@en , "予算"@ja ;
+    rdfs:comment "The lab's yearly budget in US dollars."@en ;
+    rdfs:domain ckg:Lab ; rdfs:range xsd:integer .
 """
 
 
 @pytest.fixture(scope="module")
 def extended(tmp_path_factory: pytest.TempPathFactory) -> tuple[Validator, list[ox.Triple]]:
-    """A copy of the ontology with one class and one object property more; shapes.ttl as is."""
+    """A copy of the ontology with one class, one object and one datatype property more;
+    shapes.ttl as is."""
     path = tmp_path_factory.mktemp("ontology") / "ontology.ttl"
     path.write_text(ONTOLOGY.read_text(encoding="utf-8") + EXTENSION, encoding="utf-8")
     triples = [q.triple for p in (path, *article_graphs()) for q in ox.parse(path=str(p), format=ox.RdfFormat.TURTLE)]
     return Validator.from_files(SHAPES, path), triples
 
 
-LAB = 'ckr:lab a ckg:Lab ; rdfs:label "Lab"@en , "研究所"@ja .\n'
+LAB = 'ckr:lab a ckg:Lab ; rdfs:label "Lab"@en , "研究所"@ja ; ckg:budget 1000000 .\n'
 
 
 def fact(s: str, o: str) -> str:
@@ -97,6 +103,8 @@ def fact(s: str, o: str) -> str:
                  id="new-property-range"),
     pytest.param(LAB + 'ckr:lab ckg:funds "Nvidia" .\n', "'Nvidia'", "the object of ckg:funds must be a Company",
                  id="new-property-literal"),
+    pytest.param(LAB + 'ckr:lab ckg:budget "lots" .\n', "ckr:lab",
+                 "the values of ckg:budget must be xsd:integer literals", id="new-datatype-property-range"),
 ])
 def test_a_new_class_and_property_are_enforced(extended: tuple[Validator, list[ox.Triple]],
                                                ttl: Callable[[str], str], body: str, offender: str,
