@@ -2,8 +2,9 @@
 
 Two passes. A closed-vocabulary pass in Python refuses ``ckg:`` terms the ontology does
 not define (SHACL would quietly accept ``ckg:maker`` as just another predicate). Then
-pySHACL runs the shapes in ``seed/shapes.ttl`` with the ontology mixed in, so
-``rdfs:subClassOf`` makes a ``ckg:Company`` count as a ``ckg:Organization``.
+pySHACL runs the shapes with the ontology mixed in, so ``rdfs:subClassOf`` makes a
+``ckg:Company`` count as a ``ckg:Organization``. The shapes are the hand-written
+``seed/shapes.ttl`` merged with those generated from the ontology (``shape_generation.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rdflib.namespace import RDF, SH
 
 from .. import seed
 from .errors import StoreError, Violation
+from .shape_generation import ontology_shapes
 from .vocab import CKG, compact
 
 CKG_NS = str(CKG._NS)
@@ -33,8 +35,10 @@ class Validator:
 
     @classmethod
     def from_files(cls, shapes: Path = seed.SHAPES, ontology: Path = seed.ONTOLOGY) -> "Validator":
-        return cls(rdflib.Graph().parse(shapes, format="turtle"),
-                   rdflib.Graph().parse(ontology, format="turtle"))
+        """The ontology, and the hand-written shapes merged with those the ontology implies."""
+        handwritten = rdflib.Graph().parse(shapes, format="turtle")
+        onto = rdflib.Graph().parse(ontology, format="turtle")
+        return cls(ontology_shapes(onto, handwritten) + handwritten, onto)
 
     def check_vocabulary(self, triples: Iterable[ox.Triple]) -> list[Violation]:
         """Every ``ckg:`` predicate and class used must exist in the ontology."""

@@ -20,7 +20,8 @@ class CKG(DefinedNamespace):
     _NS = Namespace(ONTOLOGY_IRI + "#")
     _fail = True
 
-    # classes
+    # classes (ckg:Entity is the abstract superclass of the top-level ones)
+    Entity: URIRef
     Organization: URIRef
     Company: URIRef
     Regulator: URIRef

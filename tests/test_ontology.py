@@ -1,4 +1,5 @@
-"""The ontology (seed/ontology.ttl) against SPEC.md, graph/vocab.py and seed/shapes.ttl.
+"""The ontology (seed/ontology.ttl) against SPEC.md, graph/vocab.py and the shapes (seed/shapes.ttl
+merged with those generated from the ontology).
 
 The files are read directly with rdflib and pyoxigraph, not through the graph layer, and
 the namespaces are spelled out here rather than imported, so a typo in chipkg's own
@@ -14,6 +15,7 @@ from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
+from chipkg.graph.validation import Validator
 from chipkg.graph.vocab import CKG as CKG_VOCAB
 from chipkg.seed import ONTOLOGY, SHAPES
 
@@ -64,7 +66,9 @@ def onto() -> rdflib.Graph:
 
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
-    graph = rdflib.Graph().parse(SHAPES, format="turtle")
+    """The shapes chipkg runs: seed/shapes.ttl merged with those generated from the ontology."""
+    graph = Validator.from_files().shapes
+    assert len(graph) > len(rdflib.Graph().parse(SHAPES, format="turtle"))
     assert len(graph) > 100
     return graph
 
@@ -238,8 +242,21 @@ def test_typed_shape_accepts_every_ontology_class(onto: rdflib.Graph, shapes: rd
     qualified = shapes.value(shapes.value(CKGSH.Typed, SH.property), SH.qualifiedValueShape)
     allowed = set(Collection(shapes, shapes.value(qualified, SH["in"])))
     classes = {c for c in onto.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-    assert len(classes) == len(SPEC_CLASSES) + len(EXTRA_CLASSES)
-    assert classes <= allowed
+    assert len(classes) == len(SPEC_CLASSES) + len(EXTRA_CLASSES) + 1  # and the abstract ckg:Entity
+    assert classes - {CKG.Entity} <= allowed
+    assert CKG.Entity not in allowed, "nothing is typed ckg:Entity alone"
+
+
+def test_every_top_level_class_is_an_entity(onto: rdflib.Graph) -> None:
+    """The classes the label rule applied to before ckg:Entity existed, and only they."""
+    top = {c for c in onto.subjects(RDF.type, OWL.Class)
+           if isinstance(c, URIRef) and c != CKG.Entity and not any(
+               str(s).startswith(str(CKG)) and s != CKG.Entity for s in onto.objects(c, RDFS.subClassOf))}
+    assert top == {CKG[n] for n in ("Organization", "Product", "Policy", "Person", "Place", "Event", "Quote",
+                                    "Concern", "Article")}
+    assert {c for c in top if (c, RDFS.subClassOf, CKG.Entity) in onto} == top
+    one_label(onto, CKG.Entity, "en")
+    one_label(onto, CKG.Entity, "ja")
 
 
 # ------------------------------------------------------------------ statement qualifiers and former names
@@ -290,5 +307,5 @@ def test_former_name_is_an_alias(onto: rdflib.Graph, shapes: rdflib.Graph) -> No
     one_label(onto, CKG.formerName, "en")
     one_label(onto, CKG.formerName, "ja")
     assert onto.value(CKG.formerName, RDFS.range) == RDF.langString
-    paths = {shapes.value(p, SH.path) for p in shapes.objects(CKGSH.Entity, SH.property)}
+    paths = {shapes.value(p, SH.path) for p in shapes.objects(CKGSH.Aliases, SH.property)}
     assert CKG.formerName in paths

@@ -1,0 +1,181 @@
+"""The SHACL shapes the ontology already implies, generated so they cannot drift from it.
+
+``seed/ontology.ttl`` says each object property's domain and range, each datatype
+property's range, and which classes are entities (subclasses of ``ckg:Entity``). Writing
+those again by hand in ``seed/shapes.ttl`` meant five edits per new class or property;
+here they are derived, and the shapes file keeps only what the ontology cannot say
+(cardinalities, provenance, qualifiers, closed value sets). ``Validator.from_files``
+merges the two graphs, so pySHACL and the SPARQL-compiled checks run the same rules.
+
+Only features ``shacl_sparql.py`` compiles are generated (``sh:class``, ``sh:or`` of
+``sh:class``, ``sh:nodeKind sh:IRI``, ``sh:datatype``, ``sh:uniqueLang``,
+``sh:qualifiedValueShape`` with ``sh:languageIn`` or ``sh:in``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH
+
+from .vocab import CKG, compact
+
+CKGSH = rdflib.Namespace("https://w3id.org/chipkg/shapes#")
+ENTITY = rdflib.URIRef(str(CKG._NS) + "Entity")
+# Every entity is named once in each of these languages (the ontology labels itself in both).
+LABEL_LANGUAGES = ("en", "ja")
+# Besides the ontology's classes, a labelled resource may be a term of the ontology itself.
+ONTOLOGY_KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.Ontology)
+_ANY = (RDFS.Resource, OWL.Thing)
+_LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
+
+
+def ontology_shapes(ontology: rdflib.Graph, handwritten: rdflib.Graph | None = None) -> rdflib.Graph:
+    """The shapes ``ontology`` implies; ``handwritten`` are the shapes they are merged with.
+
+    A datatype range the hand-written shapes already check (with their own message, next
+    to a cardinality) is not generated again, so a bad value is reported once.
+    """
+    out = rdflib.Graph()
+    out.bind("sh", SH)
+    out.bind("ckgsh", CKGSH)
+    _entity_shape(out)
+    _typed_shape(out, ontology)
+    properties = sorted(p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if _is_ckg(p))
+    for prop in properties:
+        _domain_shape(out, ontology, prop)
+        _range_shape(out, ontology, prop)
+        out.add((CKGSH.Provenance, SH.targetSubjectsOf, prop))  # its sh:sparql is hand-written
+    if properties:
+        out.add((CKGSH.Provenance, RDF.type, SH.NodeShape))
+    checked = {(handwritten.value(p, SH.path), handwritten.value(p, SH.datatype))
+               for p in (handwritten.subjects(SH.datatype, None) if handwritten is not None else ())}
+    for prop in sorted(p for p in ontology.subjects(RDF.type, OWL.DatatypeProperty) if _is_ckg(p)):
+        datatype = ontology.value(prop, RDFS.range)
+        if isinstance(datatype, rdflib.URIRef) and (prop, datatype) not in checked:
+            _datatype_shape(out, prop, datatype)
+    return out
+
+
+def _is_ckg(term: rdflib.term.Node) -> bool:
+    return isinstance(term, rdflib.URIRef) and str(term).startswith(str(CKG._NS))
+
+
+def _entity_shape(g: rdflib.Graph) -> None:
+    shape = CKGSH.Entity
+    g.add((shape, RDF.type, SH.NodeShape))
+    g.add((shape, SH.targetClass, ENTITY))
+    g.add((shape, SH.nodeKind, SH.IRI))
+    _property(g, shape, RDFS.label, "labels must be language-tagged strings, at most one per language",
+              (SH.datatype, RDF.langString), (SH.uniqueLang, rdflib.Literal(True)))
+    for lang in LABEL_LANGUAGES:
+        qualified = rdflib.BNode()
+        g.add((qualified, SH.languageIn, _list(g, [rdflib.Literal(lang)])))
+        _property(g, shape, RDFS.label, f"needs a{_n(_LANGUAGE_NAMES.get(lang, lang))} "
+                  f"{_LANGUAGE_NAMES.get(lang, lang)} (@{lang}) rdfs:label",
+                  (SH.qualifiedValueShape, qualified), (SH.qualifiedMinCount, rdflib.Literal(1)))
+
+
+def _typed_shape(g: rdflib.Graph, ontology: rdflib.Graph) -> None:
+    """The closed class list: every ``ckg:`` class but the abstract ``ckg:Entity``."""
+    classes = sorted((c for c in ontology.subjects(RDF.type, OWL.Class) if _is_ckg(c) and c != ENTITY), key=str)
+    qualified = rdflib.BNode()
+    g.add((qualified, SH["in"], _list(g, [*classes, *ONTOLOGY_KINDS])))
+    g.add((CKGSH.Typed, RDF.type, SH.NodeShape))
+    g.add((CKGSH.Typed, SH.targetSubjectsOf, RDFS.label))
+    _property(g, CKGSH.Typed, RDF.type, "needs an rdf:type that is a class of the chipkg ontology",
+              (SH.qualifiedValueShape, qualified), (SH.qualifiedMinCount, rdflib.Literal(1)))
+
+
+def _domain_shape(g: rdflib.Graph, ontology: rdflib.Graph, prop: rdflib.URIRef) -> None:
+    classes = _classes(ontology, ontology.value(prop, RDFS.domain))
+    if not classes:
+        return
+    shape = CKGSH[f"{_local(prop)}-domain"]
+    g.add((shape, RDF.type, SH.NodeShape))
+    g.add((shape, SH.targetSubjectsOf, prop))
+    _require_classes(g, shape, classes)
+    g.add((shape, SH.message, _en(f"only {_any_of(ontology, classes)} can be the subject of {compact(prop)}")))
+
+
+def _range_shape(g: rdflib.Graph, ontology: rdflib.Graph, prop: rdflib.URIRef) -> None:
+    classes = _classes(ontology, ontology.value(prop, RDFS.range))
+    shape = CKGSH[f"{_local(prop)}-range"]
+    g.add((shape, RDF.type, SH.NodeShape))
+    g.add((shape, SH.targetObjectsOf, prop))
+    g.add((shape, SH.nodeKind, SH.IRI))  # an object property never points at a literal
+    _require_classes(g, shape, classes)
+    what = _any_of(ontology, classes) if classes else "a resource, not a literal"
+    g.add((shape, SH.message, _en(f"the object of {compact(prop)} must be {what}")))
+
+
+def _datatype_shape(g: rdflib.Graph, prop: rdflib.URIRef, datatype: rdflib.URIRef) -> None:
+    shape = CKGSH[f"{_local(prop)}-range"]
+    g.add((shape, RDF.type, SH.NodeShape))
+    g.add((shape, SH.targetSubjectsOf, prop))
+    _property(g, shape, prop, f"the values of {compact(prop)} must be {compact(str(datatype))} literals",
+              (SH.datatype, datatype))
+
+
+def _require_classes(g: rdflib.Graph, shape: rdflib.URIRef, classes: Sequence[rdflib.URIRef]) -> None:
+    if len(classes) == 1:
+        g.add((shape, SH["class"], classes[0]))
+    elif classes:
+        members = []
+        for cls in classes:
+            member = rdflib.BNode()
+            g.add((member, SH["class"], cls))
+            members.append(member)
+        g.add((shape, SH["or"], _list(g, members)))
+
+
+def _classes(ontology: rdflib.Graph, node: rdflib.term.Node | None) -> list[rdflib.URIRef]:
+    """A named class or the members of an ``owl:unionOf``; none for "anything"."""
+    if node is None or node in _ANY:
+        return []
+    union = ontology.value(node, OWL.unionOf)
+    members = list(Collection(ontology, union)) if union is not None else [node]
+    return [m for m in members if isinstance(m, rdflib.URIRef)]
+
+
+def _any_of(ontology: rdflib.Graph, classes: Sequence[rdflib.URIRef]) -> str:
+    """``an Organization or an Event``, from the classes' English labels."""
+    names = []
+    for cls in classes:
+        label = next((str(o) for o in ontology.objects(cls, RDFS.label)
+                      if isinstance(o, rdflib.Literal) and o.language == "en"), _local(cls))
+        names.append(f"a{_n(label)} {label}")
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _n(word: str) -> str:
+    return "n" if word[:1].lower() in "aeiou" else ""
+
+
+def _property(g: rdflib.Graph, shape: rdflib.URIRef, path: rdflib.URIRef, message: str,
+              *constraints: tuple[rdflib.URIRef, rdflib.term.Node]) -> None:
+    prop = rdflib.BNode()
+    g.add((shape, SH.property, prop))
+    g.add((prop, SH.path, path))
+    for key, value in constraints:
+        g.add((prop, key, value))
+    g.add((prop, SH.message, _en(message)))
+
+
+def _list(g: rdflib.Graph, items: Iterable[rdflib.term.Node]) -> rdflib.BNode:
+    head = rdflib.BNode()
+    Collection(g, head, list(items))
+    return head
+
+
+def _local(term: rdflib.URIRef) -> str:
+    return str(term).rsplit("#", 1)[-1]
+
+
+def _en(text: str) -> rdflib.Literal:
+    return rdflib.Literal(text, lang="en")
+
+
+__all__ = ["CKGSH", "ENTITY", "ontology_shapes"]
