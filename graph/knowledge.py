@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -30,6 +30,7 @@ from .minting import check_slug, fact_triples, slugify, statement_slug, unused_i
 from .model import by_lang, lang_literal, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
     WriteResult, iri_of
 from .projection import Fact, Projection, traversal_for
+from .reads import PageRequest, RelationPage, article_relations, facts_with, relation_pages
 from .provenance import RemoteStatements, StatementIndex, statements_for
 from .search import NameIndex
 from .shacl_sparql import ShapeChecks
@@ -283,6 +284,18 @@ class KnowledgeGraph:
             evidence = self._evidence(f for facts in per_node for f in facts)
             return [[Relation(s, p, o, Direction.OUTGOING if iri == s else Direction.INCOMING, evidence[(s, p, o)])
                      for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node)]
+
+    def relation_pages(self, requests: Sequence[PageRequest]) -> list[RelationPage]:
+        """Pages of facts with evidence for the page only and the entities they mention (see ``reads.py``)."""
+        return relation_pages(self, requests)
+
+    def facts(self, predicate: str, after: str | None = None, size: int = 20) -> RelationPage:
+        """A page of the facts stated with ``predicate`` (a local name or IRI) across the graph."""
+        return facts_with(self, self.predicate_iri(predicate), after, size)
+
+    def article_relations(self, article_id: str) -> list[Relation]:
+        """Every fact with evidence from the article, with all its evidence."""
+        return article_relations(self, iri_of(article_id))
 
     def neighborhood(self, entity_id: str, depth: int = 1, predicates: Iterable[str] | None = None,
                      direction: Direction = Direction.BOTH) -> Subgraph:

@@ -102,6 +102,7 @@ def measured() -> Measured:
     graph_calls: Counter[str] = Counter()
     kg.entities = counted(graph_calls, "entities", kg.entities)  # type: ignore[method-assign]
     kg.relations_many = counted(graph_calls, "relations_many", kg.relations_many)  # type: ignore[method-assign]
+    kg.relation_pages = counted(graph_calls, "relation_pages", kg.relation_pages)  # type: ignore[method-assign]
     return Measured(kg, store, graph_calls)
 
 
@@ -117,11 +118,12 @@ TWO_HOPS = ("{ companies(first: %d) { nodes { id relations { nodes { target { id
             "sourceId } } } } } } } }")
 TYPED = "{ companies(first: %d) { nodes { id products { id } ceo { id } competitors { id label } summonedBy { id } } } }"
 
-# query, graph-layer calls expected whatever the page size
+# query, graph-layer calls expected whatever the page size. A `relations` page is one
+# `relation_pages` call for the whole batch, which also reads the ends and the articles.
 CASES = [
-    (COMPANIES, {"entities": 1, "relations_many": 1}),
-    (COMPANIES_WITH_ENDS, {"entities": 2, "relations_many": 1}),  # page; relation ends + articles
-    (TWO_HOPS, {"entities": 2, "relations_many": 2}),
+    (COMPANIES, {"entities": 1, "relation_pages": 1}),
+    (COMPANIES_WITH_ENDS, {"entities": 1, "relation_pages": 1}),
+    (TWO_HOPS, {"entities": 1, "relation_pages": 2}),
     # One relations batch, one graph call per (predicate, direction) group in it: four.
     (TYPED, {"entities": 2, "relations_many": 4}),
 ]
