@@ -30,7 +30,7 @@ from .minting import check_slug, fact_triples, slugify, statement_slug, unused_i
 from .model import by_lang, lang_literal, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
     WriteResult, iri_of
 from .projection import Fact, Projection, traversal_for
-from .reads import PageRequest, RelationPage, article_relations, facts_with, relation_pages
+from .reads import EntityCache, PageRequest, RelationPage, article_relations, cached_entities, facts_with, relation_pages
 from .provenance import RemoteStatements, StatementIndex, statements_for
 from .search import NameIndex
 from .shacl_sparql import ShapeChecks
@@ -79,6 +79,7 @@ class KnowledgeGraph:
         self.limits = limits or Limits()
         self._lock = threading.RLock()
         self.version = 0  # bumped by every write; caches key on it
+        self.entity_cache = EntityCache()  # for the GraphQL reads (see reads.py)
         ontology = self.validator.ontology
         self.classes = frozenset(str(c) for c in ontology.subjects(RDF.type, OWL.Class)
                                  if str(c).startswith(str(CKG._NS)))
@@ -284,6 +285,10 @@ class KnowledgeGraph:
             evidence = self._evidence(f for facts in per_node for f in facts)
             return [[Relation(s, p, o, Direction.OUTGOING if iri == s else Direction.INCOMING, evidence[(s, p, o)])
                      for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node)]
+
+    def cached_entities(self, iris: Sequence[str]) -> list[Entity | None]:
+        """Entities by IRI through the entity cache (emptied by every write), for DataLoaders."""
+        return cached_entities(self, iris)
 
     def relation_pages(self, requests: Sequence[PageRequest]) -> list[RelationPage]:
         """Pages of facts with evidence for the page only and the entities they mention (see ``reads.py``)."""

@@ -43,6 +43,51 @@ class RelationPage:
     entities: dict[str, Entity | None]
 
 
+class EntityCache:
+    """Entities read since the last write, so the ends of one page and the next are read once.
+
+    Keyed on the graph's ``version`` (bumped by every write): the first read after a write
+    empties it. Bounded: past ``limit`` entities it starts again. Callers hold the graph's lock.
+    """
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._limit = limit
+        self._version = -1
+        self._found: dict[str, Entity | None] = {}
+
+    def read(self, kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | None]:
+        if kg.version != self._version:
+            self._found.clear()
+            self._version = kg.version
+        missing = [i for i in dict.fromkeys(iris) if i not in self._found]
+        if missing:
+            if len(self._found) + len(missing) > self._limit:
+                self._found.clear()
+            self._found.update(zip(missing, kg._read_entities(missing)))
+        return [self._found[i] for i in iris]
+
+    def peek(self, version: int, iris: Sequence[str]) -> list[Entity | None] | None:
+        """The entities if all are cached for ``version``, else None; without the lock, so
+        a cached read costs no thread hop (a dict read is atomic; a write in progress has
+        not bumped the version yet, and the cache still answers as of before it)."""
+        found = self._found
+        if version != self._version or any(i not in found for i in iris):
+            return None
+        try:
+            return [found[i] for i in iris]
+        except KeyError:  # emptied meanwhile by a reader that saw a new version
+            return None
+
+    def clear(self) -> None:
+        self._found.clear()
+
+
+def cached_entities(kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | None]:
+    """``kg.entities`` through the graph's entity cache."""
+    with kg._lock:
+        return kg.entity_cache.read(kg, iris)
+
+
 def fact_key(fact: Fact) -> str:
     """The sort and cursor key of a fact; ``\\x1f`` sorts below any IRI character, so key
     order is ``(subject, predicate, object)`` order."""
@@ -68,7 +113,7 @@ def relation_pages(kg: KnowledgeGraph, requests: Sequence[PageRequest]) -> list[
         mentioned = {iri for page, _, _ in chosen for s, _, o in page for iri in (s, o)}
         mentioned |= {e.source for found in evidence.values() for e in found}
         ordered = sorted(mentioned)
-        entities = dict(zip(ordered, kg._read_entities(ordered)))
+        entities = dict(zip(ordered, kg.entity_cache.read(kg, ordered)))
     pages = []
     for request, (page, start, total) in zip(requests, chosen):
         relations = tuple(Relation(s, p, o, Direction.OUTGOING if s == request.iri else Direction.INCOMING,
@@ -87,7 +132,7 @@ def facts_with(kg: KnowledgeGraph, predicate: str, after: str | None, size: int)
         evidence = kg._evidence(page)
         mentioned = sorted({iri for s, _, o in page for iri in (s, o)}
                            | {e.source for found in evidence.values() for e in found})
-        entities = dict(zip(mentioned, kg._read_entities(mentioned)))
+        entities = dict(zip(mentioned, kg.entity_cache.read(kg, mentioned)))
     relations = tuple(Relation(s, p, o, Direction.OUTGOING, evidence[(s, p, o)]) for s, p, o in page)
     return RelationPage(relations, len(facts), start > 0, start + len(page) < len(facts), entities)
 
@@ -109,4 +154,5 @@ def article_relations(kg: KnowledgeGraph, article: str) -> list[Relation]:
         return kg._relations(facts)
 
 
-__all__ = ["PageRequest", "RelationPage", "article_relations", "fact_key", "facts_with", "relation_pages"]
+__all__ = ["EntityCache", "PageRequest", "RelationPage", "article_relations", "cached_entities", "fact_key", "facts_with",
+           "relation_pages"]

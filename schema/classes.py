@@ -193,7 +193,10 @@ def _add(steps: dict, targets: dict, notes: dict, key: tuple[str, str], step: tu
         target = None  # two properties share the name with different ranges: any entity
     steps[key].append(step)
     targets[key] = target
-    notes.setdefault(key, note)
+    if step[1] == Direction.INCOMING:
+        notes.setdefault(key, note)
+    else:  # a property's own comment wins over "inverse of"
+        notes[key] = note
 
 
 # Fields chipkg 0.x had under names the rules above do not produce; kept so existing

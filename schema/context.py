@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from strawberry.dataloader import DataLoader
 
 from ..graph import Direction, Entity, KnowledgeGraph, QueryTooLarge, Relation
+from ..graph.model import iri_of
 from ..graph.reads import PageRequest, RelationPage
 
 RelationKey = tuple[str, tuple[str, ...] | None, Direction]
@@ -50,8 +51,10 @@ class Context:
         # Graph calls run in worker threads, never on the event loop: they take the graph's
         # lock, which a long neighbourhood or a write may hold for a while, and waiting for
         # it on the loop would stall every other request, /healthz included.
-        async def load_entities(iris: list[str]) -> list[Entity | None]:
-            return await asyncio.to_thread(kg.entities, iris)
+        async def load_entities(ids: list[str]) -> list[Entity | None]:
+            iris = [iri_of(i) for i in ids]
+            cached = kg.entity_cache.peek(kg.version, iris)  # read since the last write: no hop
+            return cached if cached is not None else await asyncio.to_thread(kg.cached_entities, iris)
 
         def relations_of(keys: list[RelationKey]) -> list[list[Relation]]:
             # One graph call per (predicates, direction) group, not one per entity.

@@ -46,7 +46,7 @@ def _iri(source: Any, info: GraphQLResolveInfo) -> str:
     return source._entity.iri
 
 
-def _label(source: Any, info: GraphQLResolveInfo, lang: str | None = "en") -> str | None:
+def _label(source: Any, info: GraphQLResolveInfo, lang: str | None = None) -> str | None:
     return source._entity.label(lang)
 
 
@@ -62,7 +62,7 @@ def _types(source: Any, info: GraphQLResolveInfo) -> list[str]:
     return [t.removeprefix(CKG_NS) for t in source._entity.types if t.startswith(CKG_NS)]
 
 
-def _description(source: Any, info: GraphQLResolveInfo, lang: str | None = "en") -> str | None:
+def _description(source: Any, info: GraphQLResolveInfo, lang: str | None = None) -> str | None:
     return pick_lang(source._entity.attributes.get(_COMMENT, ()), lang)
 
 
@@ -84,7 +84,7 @@ class Entity:
         return replaced()
 
     @strawberry.field(description="The label in `lang`, else English, else any label.", metadata={PLAIN: _label})
-    def label(self, lang: Lang = "en") -> str | None:
+    def label(self, lang: Lang) -> str | None:
         return replaced()
 
     @strawberry.field(description="Every label, in every language.", metadata={PLAIN: _labels})
@@ -102,7 +102,7 @@ class Entity:
 
     @strawberry.field(description="What the article says this entity is (rdfs:comment), in `lang` if available.",
                       metadata={PLAIN: _description})
-    def description(self, lang: Lang = "en") -> str | None:
+    def description(self, lang: Lang) -> str | None:
         return replaced()
 
     @strawberry.field(description="Facts linking this entity to others, with evidence; filter by predicate "

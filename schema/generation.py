@@ -49,7 +49,7 @@ def _connection_template(self: Any, where: Where = None, order_by: OrderBy = Non
     return replaced()
 
 
-def _text_template(self: Any, lang: Lang = "en") -> Optional[str]:
+def _text_template(self: Any, lang: Lang) -> Optional[str]:
     return replaced()
 
 
@@ -94,7 +94,7 @@ def _link_resolvers(link: Link) -> tuple[Callable[..., Any], Callable[..., Any]]
 def _text_resolver(text: Text) -> Callable[..., Any]:
     predicate = text.predicate
 
-    def resolve(source: Any, info: GraphQLResolveInfo, lang: str | None = "en") -> str | None:
+    def resolve(source: Any, info: GraphQLResolveInfo, lang: str | None = None) -> str | None:
         return pick_lang(source._entity.attributes.get(predicate, ()), lang if text.lang_argument else None)
 
     return resolve
