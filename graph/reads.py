@@ -148,7 +148,7 @@ def article_relations(kg: KnowledgeGraph, article: str) -> list[Relation]:
                       if isinstance(t.subject, ox.NamedNode)]
         found: dict[str, dict[str, str]] = {}
         for t in kg.store.triples_of(statements):
-            if t.predicate in parts and isinstance(t.object, ox.NamedNode):
+            if t.predicate in parts and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
                 found.setdefault(t.subject.value, {})[t.predicate.value.rsplit("#", 1)[-1]] = t.object.value
         facts = {(f["subject"], f["predicate"], f["object"]) for f in found.values() if len(f) == 3}
         return kg._relations(facts)

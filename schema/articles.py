@@ -25,7 +25,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
 
 def sentences_of(text: str) -> list[tuple[int, int, str]]:
     """(index, paragraph, sentence) for every sentence; the index counts from 0 over the article."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     for paragraph, line in enumerate(text.splitlines()):
         for sentence in _SENTENCE_END.split(line.strip()):
             if sentence.strip():

@@ -205,8 +205,8 @@ _LEGACY: tuple[tuple[str, str, tuple[tuple[str, Direction], ...], str | None, bo
     ("Organization", "units", (("partOf", Direction.INCOMING),), "Organization", False,
      "Its units (inverse of ckg:partOf)."),
     ("Organization", "people", tuple((p, Direction.INCOMING) for p in ("ceoOf", "founderOf", "leaderOf", "memberOf")),
-     "Person", False, "People who hold a position in it (ckg:ceoOf, ckg:founderOf, ckg:leaderOf, ckg:memberOf, "
-                      "inverted)."),
+     "Person", False, ("People who hold a position in it (ckg:ceoOf, ckg:founderOf, ckg:leaderOf, ckg:memberOf, "
+                       "inverted).")),
     ("Organization", "products", (("makes", Direction.OUTGOING),), "Product", False, "Products it makes (ckg:makes)."),
     ("Organization", "competitors", (("competesWith", Direction.BOTH),), "Organization", False,
      "Organizations it competes with (ckg:competesWith, either direction)."),

@@ -81,7 +81,7 @@ class Context:
         self.relations = DataLoader(load_fn=load_relations)
 
     @classmethod
-    def for_request(cls, kg: KnowledgeGraph, authorized: bool = False) -> "Context":
+    def for_request(cls, kg: KnowledgeGraph, authorized: bool = False) -> Context:
         return cls(kg=kg, authorized=authorized)
 
 

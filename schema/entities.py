@@ -141,7 +141,7 @@ class Views:
             spec = self.ontology.most_specific(entity.types)
             cls = self.types[spec.iri] if spec is not None else Resource
             self._chosen[entity.types] = cls
-        return cls(_entity=entity)  # type: ignore[call-arg]
+        return cls(_entity=entity)
 
     def view_or_resource(self, iri: str, entity: model.Entity | None) -> Entity:
         """The entity, or a bare resource for an IRI a fact points at that has no class."""

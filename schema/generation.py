@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLResolveInfo
@@ -32,15 +32,15 @@ from .query import class_page
 
 _TARGET = "chipkg.target"  # metadata: (kind, class IRI or None), the field's type set once all types exist
 
-Where = Annotated[Optional[EntityWhere], strawberry.argument(description="Keep only the entities that match.")]
-OrderBy = Annotated[Optional[EntityOrder], strawberry.argument(description="Sort order; fact order if omitted.")]
+Where = Annotated[EntityWhere | None, strawberry.argument(description="Keep only the entities that match.")]
+OrderBy = Annotated[EntityOrder | None, strawberry.argument(description="Sort order; fact order if omitted.")]
 
 
 def _list_template(self: Any, where: Where = None, order_by: OrderBy = None) -> list[Entity]:
     return replaced()
 
 
-def _single_template(self: Any) -> Optional[Entity]:
+def _single_template(self: Any) -> Entity | None:
     return replaced()
 
 
@@ -49,11 +49,11 @@ def _connection_template(self: Any, where: Where = None, order_by: OrderBy = Non
     return replaced()
 
 
-def _text_template(self: Any, lang: Lang) -> Optional[str]:
+def _text_template(self: Any, lang: Lang) -> str | None:
     return replaced()
 
 
-def _plain_text_template(self: Any) -> Optional[str]:
+def _plain_text_template(self: Any) -> str | None:
     return replaced()
 
 
@@ -103,7 +103,7 @@ def _text_resolver(text: Text) -> Callable[..., Any]:
 def _link_fields(link: Link) -> dict[str, Any]:
     items, connection = _link_resolvers(link)
     kind = "single" if link.single else "list"
-    fields = {link.name: strawberry.field(
+    fields: dict[str, Any] = {link.name: strawberry.field(
         resolver=_single_template if link.single else _list_template, name=link.name,
         description=link.description, metadata={PLAIN: items, _TARGET: (kind, link.target)})}
     if link.generated:
@@ -182,7 +182,7 @@ def _resolve_targets(classes: list[type], by_iri: dict[str, type]) -> None:
                 continue
             kind, iri = target
             item = by_iri[iri] if iri is not None else Entity
-            annotation = {"list": list[item], "single": Optional[item],  # type: ignore[valid-type]
+            annotation = {"list": list[item], "single": item | None,  # type: ignore[valid-type]
                           "connection": Connection[item]}[kind]  # type: ignore[valid-type]
             definition.type_annotation = StrawberryAnnotation(annotation)
 
@@ -192,7 +192,7 @@ def _class_list(spec: ClassSpec, item: type) -> Any:
                       orderBy: str | None = None, first: int | None = 20, after: str | None = None) -> Any:
         return await class_page(info, spec.iri, where, orderBy, first, after)
 
-    field = strawberry.field(resolver=_connection_template, name=spec.plural,
+    field: Any = strawberry.field(resolver=_connection_template, name=spec.plural,
                              description=f"Instances of ckg:{spec.name} and its subclasses, paged: {spec.comment}",
                              metadata={PLAIN: resolve})
     field.type_annotation = StrawberryAnnotation(Connection[item])  # type: ignore[valid-type]
@@ -206,13 +206,13 @@ def _article_lookup(spec: ClassSpec, item: type) -> Any:
             return None
         return views_of(info).view(found)
 
-    def template(self: Any, id: EntityId) -> Optional[Entity]:
+    def template(self: Any, id: EntityId) -> Entity | None:
         return replaced()
 
-    field = strawberry.field(resolver=template, name="article",
+    field: Any = strawberry.field(resolver=template, name="article",
                              description="One article by id (`h20-article`); null if there is no such article.",
                              metadata={PLAIN: resolve})
-    field.type_annotation = StrawberryAnnotation(Optional[item])
+    field.type_annotation = StrawberryAnnotation(item | None)
     return field
 
 
@@ -240,7 +240,7 @@ def generate(ontology: OntologyModel) -> Generated:
             roots["article"] = _article_lookup(spec, by_iri[spec.iri])
     query = strawberry.type(type("Query", (QueryBase,), roots), name="Query",
                             description="Questions about AI-chip companies, chips, regulators, policies and people.")
-    views = Views(ontology, objects)  # type: ignore[arg-type]
+    views = Views(ontology, objects)
     return Generated(query=query, types=[*generated, Resource], views=views)
 
 

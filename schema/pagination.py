@@ -87,4 +87,4 @@ def paginate(items: Sequence[T], key: Callable[[T], str], first: int | None, aft
     return chosen, info, len(items)
 
 
-__all__ = ["Connection", "Edge", "MAX_FIRST", "PageInfo", "check_first", "decode_cursor", "encode_cursor", "paginate"]
+__all__ = ["MAX_FIRST", "Connection", "Edge", "PageInfo", "check_first", "decode_cursor", "encode_cursor", "paginate"]

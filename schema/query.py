@@ -19,7 +19,7 @@ from .relations import Direction, Relation, page_connection
 from .traversal import Path, Subgraph
 
 
-async def class_page(info: Any, class_name: str, where: dict[str, Any] | None, order: str | None,
+async def class_page(info: Any, class_name: str, where: dict[str, Any] | None, order: Any,
                      first: int | None, after: str | None) -> Connection[Entity]:
     """A page of a class's instances; without ``where`` or a label order only the page is loaded."""
     kg = info.context.kg

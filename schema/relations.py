@@ -36,7 +36,7 @@ class Direction(Enum):
 
 async def _load(info: Any, iri: str) -> Entity:
     found = await info.context.entities.load(iri)
-    return views_of(info).view_or_resource(iri, found)  # type: ignore[no-any-return]
+    return views_of(info).view_or_resource(iri, found)
 
 
 def _end(info: Any, iri: str, ends: dict[str, model.Entity | None] | None) -> Any:

@@ -22,7 +22,7 @@ def ids(nodes):
     ('{label: {contains: "no such company"}}', []),
 ])
 def test_where_on_a_typed_list(gql, where, expected):
-    data = gql("{ companies(where: %s, first: 100) { totalCount nodes { id } } }" % where)["companies"]
+    data = gql("{ companies(where: " + where + ", first: 100) { totalCount nodes { id } } }")["companies"]
     assert ids(data["nodes"]) == expected and data["totalCount"] == len(expected)
 
 
