@@ -29,6 +29,8 @@ from ..graph.vocab import CKG, SCHEMA
 
 CKG_NS = str(CKG._NS)
 _IRREGULAR = {"Person": "people"}
+# Fields every entity type has (``entities.Entity``); a generated field may not reuse them.
+_ENTITY_FIELDS = frozenset({"id", "iri", "label", "labels", "aliases", "types", "description", "relations"})
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,11 @@ def build(terms: list[model.OntologyTerm]) -> OntologyModel:
                 if c in classes:
                     classes[c].texts[local(t.iri)] = Text(local(t.iri), t.iri, t.comment or local(t.iri))
     _keep_legacy_fields(classes)
+    for spec in classes.values():
+        clash = (set(spec.links) | set(spec.texts)) & _ENTITY_FIELDS
+        if clash:
+            raise ValueError(f"ontology terms {sorted(clash)} on ckg:{spec.name} would hide the Entity fields of the "
+                             "same name in GraphQL; rename them in the ontology")
     return OntologyModel(classes)
 
 

@@ -234,7 +234,11 @@ def generate(ontology: OntologyModel) -> Generated:
     generated = [*interfaces.values(), *objects.values()]
     _resolve_targets(generated, by_iri)
     roots: dict[str, Any] = {"__annotations__": {}}
+    taken = {f.python_name for f in QueryBase.__strawberry_definition__.fields}  # type: ignore[attr-defined]
     for spec in ontology.ordered():
+        if spec.plural in taken:
+            raise ValueError(f"the list of ckg:{spec.name} would be Query.{spec.plural}, which chipkg already has; "
+                             "rename the class in the ontology")
         roots[spec.plural] = _class_list(spec, by_iri[spec.iri])
         if spec.name == "Article":
             roots["article"] = _article_lookup(spec, by_iri[spec.iri])

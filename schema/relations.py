@@ -15,7 +15,7 @@ import strawberry
 from graphql import GraphQLResolveInfo
 
 from ..graph import model
-from ..graph.model import iri_of, slug_of
+from ..graph.model import slug_of
 from ..graph.reads import RelationPage, fact_key
 from .pagination import Connection, Edge, PageInfo, check_first, decode_cursor, encode_cursor
 from .plain import PLAIN, replaced, views_of
@@ -172,9 +172,5 @@ async def relation_page(info: Any, iri: str, predicate: list[str] | None, direct
     return page_connection(info, page)
 
 
-def relations_of(info: Any, relations: list[model.Relation]) -> list[Relation]:
-    return [Relation(_relation=r) for r in relations]
-
-
-__all__ = ["Direction", "Evidence", "Relation", "RelationConnection", "iri_of", "page_connection", "relation_key",
-           "relation_page", "relations_of"]
+__all__ = ["Direction", "Evidence", "Relation", "RelationConnection", "page_connection", "relation_key",
+           "relation_page"]

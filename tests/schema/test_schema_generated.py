@@ -113,3 +113,15 @@ def test_a_fact_to_a_resource_without_class_has_the_resource_type(gql):
     data = gql('{ entity(id: "nvidia") { relations(first: 100) { nodes { target { __typename } } } } }')
     assert {n["target"]["__typename"] for n in data["entity"]["relations"]["nodes"]} <= {
         "Country", "Chip", "Company", "Regulator", "OtherOrganization", "Resource", "City"}
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ('ckg:label a owl:ObjectProperty ; rdfs:comment "x"@en ; rdfs:domain ckg:Company ; rdfs:range ckg:Person .',
+     "would hide the Entity fields"),
+    ('ckg:Fact a owl:Class ; rdfs:comment "A fact."@en .', "Query.facts"),
+])
+def test_an_ontology_term_that_would_shadow_a_field_is_refused(tmp_path, extra, message):
+    path = tmp_path / "ontology.ttl"
+    path.write_text(seed.ONTOLOGY.read_text(encoding="utf-8") + "\n" + extra + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        build_schema(ontology=path)
