@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import strawberry
 from graphql import GraphQLResolveInfo
 from strawberry.annotation import StrawberryAnnotation
+from strawberry.types.fields.resolver import StrawberryResolver
 
 from ..graph import model
 from ..graph.model import Direction, iri_of, pick_lang
@@ -55,6 +56,24 @@ def _text_template(self: Any, lang: Lang) -> str | None:
 
 def _plain_text_template(self: Any) -> str | None:
     return replaced()
+
+
+@dataclass(frozen=True)
+class _Templates:
+    """One strawberry resolver per template signature, shared by every field built on it:
+    strawberry works out a resolver's arguments once per resolver object, and a schema
+    has a hundred generated fields."""
+
+    list: StrawberryResolver[Any]
+    single: StrawberryResolver[Any]
+    connection: StrawberryResolver[Any]
+    text: StrawberryResolver[Any]
+    plain_text: StrawberryResolver[Any]
+
+    @classmethod
+    def build(cls) -> _Templates:
+        return cls(*(StrawberryResolver(f) for f in (_list_template, _single_template, _connection_template,
+                                                      _text_template, _plain_text_template)))
 
 
 async def related(info: Any, iri: str, steps: tuple[tuple[str, Direction], ...]) -> list[model.Entity]:
@@ -100,16 +119,16 @@ def _text_resolver(text: Text) -> Callable[..., Any]:
     return resolve
 
 
-def _link_fields(link: Link) -> dict[str, Any]:
+def _link_fields(link: Link, templates: _Templates) -> dict[str, Any]:
     items, connection = _link_resolvers(link)
     kind = "single" if link.single else "list"
     fields: dict[str, Any] = {link.name: strawberry.field(
-        resolver=_single_template if link.single else _list_template, name=link.name,
+        resolver=templates.single if link.single else templates.list, name=link.name,
         description=link.description, metadata={PLAIN: items, _TARGET: (kind, link.target)})}
     if link.generated:
         name = link.name + "Connection"
         fields[name] = strawberry.field(
-            resolver=_connection_template, name=name, description=f"`{link.name}`, paged, with `totalCount`.",
+            resolver=templates.connection, name=name, description=f"`{link.name}`, paged, with `totalCount`.",
             metadata={PLAIN: connection, _TARGET: ("connection", link.target)})
     return fields
 
@@ -149,14 +168,14 @@ def _extra_fields(spec: ClassSpec) -> dict[str, Any]:
     return {}
 
 
-def _class_fields(spec: ClassSpec) -> dict[str, Any]:
+def _class_fields(spec: ClassSpec, templates: _Templates) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for text in spec.texts.values():
         fields[text.name] = strawberry.field(
-            resolver=_text_template if text.lang_argument else _plain_text_template, name=text.name,
+            resolver=templates.text if text.lang_argument else templates.plain_text, name=text.name,
             description=text.description, metadata={PLAIN: _text_resolver(text)})
     for link in spec.links.values():
-        fields.update(_link_fields(link))
+        fields.update(_link_fields(link, templates))
     fields.update(_extra_fields(spec))
     return fields
 
@@ -187,12 +206,12 @@ def _resolve_targets(classes: list[type], by_iri: dict[str, type]) -> None:
             definition.type_annotation = StrawberryAnnotation(annotation)
 
 
-def _class_list(spec: ClassSpec, item: type) -> Any:
+def _class_list(spec: ClassSpec, item: type, templates: _Templates) -> Any:
     async def resolve(source: Any, info: GraphQLResolveInfo, where: dict[str, Any] | None = None,
                       orderBy: str | None = None, first: int | None = 20, after: str | None = None) -> Any:
         return await class_page(info, spec.iri, where, orderBy, first, after)
 
-    field: Any = strawberry.field(resolver=_connection_template, name=spec.plural,
+    field: Any = strawberry.field(resolver=templates.connection, name=spec.plural,
                              description=f"Instances of ckg:{spec.name} and its subclasses, paged: {spec.comment}",
                              metadata={PLAIN: resolve})
     field.type_annotation = StrawberryAnnotation(Connection[item])  # type: ignore[valid-type]
@@ -218,11 +237,12 @@ def _article_lookup(spec: ClassSpec, item: type) -> Any:
 
 def generate(ontology: OntologyModel) -> Generated:
     """The generated types, the ``Query`` root with a typed list per class, and the ``Views``."""
+    templates = _Templates.build()
     interfaces: dict[str, type] = {}
     objects: dict[str, type] = {}
     for spec in ontology.ordered():
         bases = tuple(interfaces[p] for p in spec.parents) or (Entity,)
-        namespace: dict[str, Any] = {"__annotations__": {}, **_class_fields(spec)}
+        namespace: dict[str, Any] = {"__annotations__": {}, **_class_fields(spec, templates)}
         if spec.is_interface:
             interfaces[spec.iri] = strawberry.interface(type(spec.name, bases, namespace), description=spec.comment)
             objects[spec.iri] = strawberry.type(
@@ -239,7 +259,7 @@ def generate(ontology: OntologyModel) -> Generated:
         if spec.plural in taken:
             raise ValueError(f"the list of ckg:{spec.name} would be Query.{spec.plural}, which chipkg already has; "
                              "rename the class in the ontology")
-        roots[spec.plural] = _class_list(spec, by_iri[spec.iri])
+        roots[spec.plural] = _class_list(spec, by_iri[spec.iri], templates)
         if spec.name == "Article":
             roots["article"] = _article_lookup(spec, by_iri[spec.iri])
     query = strawberry.type(type("Query", (QueryBase,), roots), name="Query",

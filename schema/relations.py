@@ -134,14 +134,17 @@ class Relation:
 
     @strawberry.field(description="Every sentence this fact was taken from.", metadata={PLAIN: _evidence})
     def evidence(self) -> list[Evidence]:
-    @strawberry.field(description="How the article attributes the fact (ckg:attribution): `stated`, `reported` "
-                                  "(報じられています, or relayed from someone's account), `expected`, `suggested` or "
-                                  "`believed`; null if the statement does not say.",
-                      metadata={PLAIN: lambda source, info: source._evidence.attribution})
-    def attribution(self) -> str | None:
         return replaced()
 
-        return replaced()
+    @strawberry.field(description="What the action was about (ckg:concerning): the CAC summoned Nvidia over the "
+                                  "H20 and its security concerns.")
+    async def concerning(self, info: strawberry.Info) -> list[Annotated[Entity, strawberry.lazy(".entities")]]:
+        return [await _load(info, iri) for iri in self._relation.concerning]
+
+    @strawberry.field(description="What the action came right after, where the article gives the order "
+                                  "(ckg:shortlyAfter): the summons came right after the H20 sales permission.")
+    async def shortly_after(self, info: strawberry.Info) -> list[Annotated[Entity, strawberry.lazy(".entities")]]:
+        return [await _load(info, iri) for iri in self._relation.shortly_after]
 
 
 RelationConnection = Connection[Relation]
