@@ -94,8 +94,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host = f"[{settings.host}]" if ":" in settings.host else settings.host
         base = f"http://{host}:{port}/"
         ide = "GraphiQL" if settings.graphiql else "GraphQL"
+        app = create_app(kg, settings)  # before the line below: a client may connect as soon as it is printed
         print(f"chipkg serving on {base} — {ide} at {base}graphql", flush=True)
-        config = uvicorn.Config(create_app(kg, settings), log_level=args.log_level, lifespan="on",
+        config = uvicorn.Config(app, log_level=args.log_level, lifespan="on",
                                 http=guarded_protocol(settings), limit_concurrency=cap, backlog=BACKLOG)
         uvicorn.Server(config).run(sockets=[sock])
         sock.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +34,7 @@ from .model import lang_literal, Direction, Entity, Evidence, LangString, Ontolo
 from .projection import Fact, Projection
 from .provenance import RemoteStatements, StatementIndex
 from .reading import Stats, count, describe_statement, entity_from, ontology_closure
+from .reads import EntityCache, PageRequest, RelationPage, article_relations, cached_entities, facts_with, relation_pages
 from .search import NameIndex
 from .seqlock import SeqLock
 from .shacl_sparql import ShapeChecks
@@ -74,6 +75,7 @@ class KnowledgeGraph:
         self.limits = limits or Limits()
         self._gate = SeqLock()
         self.write_error: str | None = None  # why the last write failed in the store, until one succeeds
+        self.entity_cache = EntityCache()  # for the GraphQL reads (see reads.py)
         ontology = self.validator.ontology
         self.classes = frozenset(str(c) for c in ontology.subjects(RDF.type, OWL.Class)
                                  if str(c).startswith(str(CKG._NS)))
@@ -260,6 +262,22 @@ class KnowledgeGraph:
             return [[Relation(s, p, o, Direction.OUTGOING if iri == s else Direction.INCOMING, evidence[(s, p, o)])
                      for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node)]
         return self._gate.read(read)
+
+    def cached_entities(self, iris: Sequence[str]) -> list[Entity | None]:
+        """Entities by IRI through the entity cache (emptied by every write), for DataLoaders."""
+        return cached_entities(self, iris)
+
+    def relation_pages(self, requests: Sequence[PageRequest]) -> list[RelationPage]:
+        """Pages of facts with evidence for the page only and the entities they mention (see ``reads.py``)."""
+        return relation_pages(self, requests)
+
+    def facts(self, predicate: str, after: str | None = None, size: int = 20) -> RelationPage:
+        """A page of the facts stated with ``predicate`` (a local name or IRI) across the graph."""
+        return facts_with(self, self.predicate_iri(predicate), after, size)
+
+    def article_relations(self, article_id: str) -> list[Relation]:
+        """Every fact with evidence from the article, with all its evidence."""
+        return article_relations(self, iri_of(article_id))
 
     def neighborhood(self, entity_id: str, depth: int = 1, predicates: Iterable[str] | None = None,
                      direction: Direction = Direction.BOTH) -> Subgraph:

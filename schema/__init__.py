@@ -6,6 +6,7 @@ resolvers through a per-request ``Context``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import strawberry
@@ -13,12 +14,13 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.types import ExecutionResult
 
+from .. import seed
+from .classes import read as read_ontology
 from .context import Context
-from .entities import ENTITY_TYPES
+from .generation import generate
 from .errors import is_unexpected, with_codes
 from .limits import DocumentLimits
 from .mutation import Mutation
-from .query import Query
 from .surrogates import surrogate_refusal
 from .validation import BoundedValidation, OffLoopValidation
 
@@ -64,16 +66,21 @@ class ChipKGSchema(strawberry.Schema):
 
 
 def build_schema(*, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, max_tokens: int = MAX_TOKENS,
-                 max_fields: int = MAX_FIELDS, max_repeats: int = MAX_REPEATS) -> strawberry.Schema:
+                 max_fields: int = MAX_FIELDS, max_repeats: int = MAX_REPEATS,
+                 ontology: Path | None = None) -> strawberry.Schema:
     """The chipkg schema with its limits on (depth, aliases, tokens, expanded fields, repeated
-    fields; see ``limits.DocumentLimits``) and its parse and validation caches."""
+    fields; see ``limits.DocumentLimits``) and its parse and validation caches; its entity
+    types come from ``ontology`` (the shipped ``ontology.ttl`` by default)."""
+    generated = generate(read_ontology(ontology or seed.ONTOLOGY))
     limits = DocumentLimits(max_depth=max_depth, max_aliases=max_aliases, max_tokens=max_tokens, max_fields=max_fields,
                     max_repeats=max_repeats)
-    return ChipKGSchema(
-        query=Query, mutation=Mutation, types=list(ENTITY_TYPES), limits=limits,
+    schema = ChipKGSchema(
+        query=generated.query, mutation=Mutation, types=generated.types, limits=limits,
         # A factory: strawberry builds fresh extensions per request. The token limit bounds
         # parsing; ChipKGSchema.get_extensions adds the parsing and validation step.
         extensions=[lambda: MaxTokensLimiter(max_token_count=limits.max_tokens)])
+    generated.attach(schema)
+    return schema
 
 
 __all__ = ["ChipKGSchema", "Context", "DocumentLimits", "build_schema"]

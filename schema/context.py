@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from strawberry.dataloader import DataLoader
 
 from ..graph import Direction, Entity, KnowledgeGraph, QueryTooLarge, Relation
+from ..graph.model import iri_of
+from ..graph.reads import PageRequest, RelationPage
 
 RelationKey = tuple[str, tuple[str, ...] | None, Direction]
+# (entity IRI, predicate IRIs or None, direction, sort key to start after, page size)
+PageKey = tuple[str, frozenset[str] | None, Direction, str | None, int]
 
 # How many entities and relations one request may materialise before it is refused;
 # depth and `first` limits alone still allow 100 × 100 × 100 fan-out.
@@ -38,6 +42,7 @@ class Context:
     authorized: bool = False
     entities: DataLoader[str, Entity | None] = field(init=False)
     relations: DataLoader[RelationKey, list[Relation]] = field(init=False)
+    pages: DataLoader[PageKey, RelationPage] = field(init=False)
     budget: Budget = field(default_factory=lambda: Budget(DEFAULT_RESULT_BUDGET))
 
     def __post_init__(self) -> None:
@@ -46,8 +51,10 @@ class Context:
         # Graph calls run in worker threads, never on the event loop: they take the graph's
         # lock, which a long neighbourhood or a write may hold for a while, and waiting for
         # it on the loop would stall every other request, /healthz included.
-        async def load_entities(iris: list[str]) -> list[Entity | None]:
-            return await asyncio.to_thread(kg.entities, iris)
+        async def load_entities(ids: list[str]) -> list[Entity | None]:
+            iris = [iri_of(i) for i in ids]
+            cached = kg.entity_cache.peek(kg.version, iris)  # read since the last write: no hop
+            return cached if cached is not None else await asyncio.to_thread(kg.cached_entities, iris)
 
         def relations_of(keys: list[RelationKey]) -> list[list[Relation]]:
             # One graph call per (predicates, direction) group, not one per entity.
@@ -64,12 +71,18 @@ class Context:
         async def load_relations(keys: list[RelationKey]) -> list[list[Relation]]:
             return await asyncio.to_thread(relations_of, keys)
 
+        async def load_pages(keys: list[PageKey]) -> list[RelationPage]:
+            # One graph call for every `relations` page of the batch: the pages, their
+            # evidence and the entities they mention (see graph/reads.py).
+            return await asyncio.to_thread(kg.relation_pages, [PageRequest(*key) for key in keys])
+
         self.entities = DataLoader(load_fn=load_entities)
+        self.pages = DataLoader(load_fn=load_pages)
         self.relations = DataLoader(load_fn=load_relations)
 
     @classmethod
-    def for_request(cls, kg: KnowledgeGraph, authorized: bool = False) -> "Context":
+    def for_request(cls, kg: KnowledgeGraph, authorized: bool = False) -> Context:
         return cls(kg=kg, authorized=authorized)
 
 
-__all__ = ["Context", "RelationKey"]
+__all__ = ["Context", "PageKey", "RelationKey"]

@@ -74,7 +74,7 @@ class Mutation:
         entity = await asyncio.to_thread(kg.add_entity, input.type, input.label, input.label_ja,
                                          entity_id=input.id, alt_labels=_plain(input.aliases),
                                          attributes=attributes)
-        return as_graphql(entity)
+        return as_graphql(info, entity)
 
     @strawberry.mutation(description="State a fact between two entities with its evidence sentence and source.")
     async def add_fact(self, info: strawberry.Info,

@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from ..graph import InvalidInput, QueryTooLarge
+from .plain import PLAIN
 
 T = TypeVar("T")
 MAX_FIRST = 100
@@ -63,19 +64,22 @@ class Connection(Generic[T]):
     page_info: PageInfo = strawberry.field(description="Paging state.")
     total_count: int = strawberry.field(description="How many items the whole list has.")
 
-    @strawberry.field(description="The items on this page, without cursors.")
+    @strawberry.field(description="The items on this page, without cursors.",
+                      metadata={PLAIN: lambda source, info: [edge.node for edge in source.edges]})
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
 
 
-def paginate(items: Sequence[T], key: Callable[[T], str], first: int | None, after: str | None
-             ) -> tuple[list[tuple[str, T]], PageInfo, int]:
-    """The page of ``items`` (already sorted by ``key``) after the cursor ``after``."""
+def paginate(items: Sequence[T], key: Callable[[T], str], first: int | None, after: str | None,
+             descending: bool = False) -> tuple[list[tuple[str, T]], PageInfo, int]:
+    """The page of ``items`` (already sorted by ``key``, highest first if ``descending``)
+    after the cursor ``after``."""
     size = check_first(first)
     start = 0
     if after is not None:
         marker = decode_cursor(after)
-        start = next((i for i, item in enumerate(items) if key(item) > marker), len(items))
+        start = next((i for i, item in enumerate(items) if (key(item) < marker if descending else key(item) > marker)),
+                     len(items))
     chosen = [(encode_cursor(key(item)), item) for item in items[start:start + size]]
     info = PageInfo(has_next_page=start + size < len(items), has_previous_page=start > 0,
                     start_cursor=chosen[0][0] if chosen else None,
@@ -83,4 +87,4 @@ def paginate(items: Sequence[T], key: Callable[[T], str], first: int | None, aft
     return chosen, info, len(items)
 
 
-__all__ = ["Connection", "Edge", "MAX_FIRST", "PageInfo", "check_first", "decode_cursor", "encode_cursor", "paginate"]
+__all__ = ["MAX_FIRST", "Connection", "Edge", "PageInfo", "check_first", "decode_cursor", "encode_cursor", "paginate"]

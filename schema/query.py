@@ -3,35 +3,60 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from ..graph.model import iri_of
 from ..graph.vocab import ONTOLOGY_IRI, compact
-from .entities import Chip, Company, Entity, Person, Policy, Regulator, as_graphql
-from .ontology import Count, Ontology, Stats, ontology_of
 from .arguments import After, EntityId, First, Predicates
-from .pagination import Connection, Edge, check_first, paginate
-from .relations import Direction
+from .entities import Entity, as_graphql
+from .filters import EntityOrder, EntityWhere, order_key, ordered, select
+from .ontology import Count, Ontology, Stats, ontology_of
+from .pagination import Connection, Edge, check_first, decode_cursor, paginate
+from .plain import enum_value, views_of
+from .relations import Direction, Relation, page_connection
 from .traversal import Path, Subgraph
 
 
-async def _class_page(info: strawberry.Info, class_name: str, first: int | None, after: str | None) -> Connection:
-    iris = await asyncio.to_thread(info.context.kg.instances, class_name)
-    page, page_info, total = paginate(iris, lambda iri: iri, first, after)
-    found = await info.context.entities.load_many([iri for _, iri in page])
-    info.context.budget.spend(len(found))
-    return Connection(edges=[Edge(cursor=c, node=as_graphql(e)) for (c, _), e in zip(page, found) if e],
-                      page_info=page_info, total_count=total)
+async def class_page(info: Any, class_name: str, where: dict[str, Any] | None, order: Any,
+                     first: int | None, after: str | None) -> Connection[Entity]:
+    """A page of a class's instances; without ``where`` or a label order only the page is loaded."""
+    kg = info.context.kg
+    iris = await asyncio.to_thread(kg.instances, class_name)
+    views = views_of(info)
+    order = enum_value(order)
+    if not where and order in (None, "ID_ASC"):
+        page, page_info, total = paginate(iris, lambda iri: iri, first, after)
+        found = await info.context.entities.load_many([iri for _, iri in page])
+        info.context.budget.spend(len(found))
+        return Connection(edges=[Edge(cursor=c, node=views.view(e)) for (c, _), e in zip(page, found) if e],
+                          page_info=page_info, total_count=total)
+    loaded = [e for e in await info.context.entities.load_many(iris) if e is not None]
+    chosen = ordered(await select(info, loaded, where), order or "ID_ASC")
+    key, descending = order_key(order)
+    entities, page_info, total = paginate(chosen, key, first, after, descending)
+    info.context.budget.spend(len(entities))
+    return Connection(edges=[Edge(cursor=c, node=views.view(e)) for c, e in entities], page_info=page_info,
+                      total_count=total)
 
 
-@strawberry.type(description="Questions about AI-chip companies, chips, regulators, policies and people.")
+def _plain_where(where: EntityWhere | None) -> dict[str, Any] | None:
+    """A strawberry ``EntityWhere`` as the dict plain resolvers get."""
+    if where is None:
+        return None
+    label = where.label
+    return {"id": where.id, "type": where.type, "relatedTo": where.related_to,
+            "label": None if label is None else {"eq": label.eq, "contains": label.contains,
+                                                  "startsWith": label.starts_with}}
+
+
+@strawberry.type(name="QueryBase", description="The Query fields that do not depend on the ontology's classes.")
 class Query:
     @strawberry.field(description="One entity by id (`nvidia`), `ckr:` name or IRI; null if unknown.")
     async def entity(self, info: strawberry.Info, id: EntityId) -> Entity | None:
         found = await info.context.entities.load(iri_of(id))
-        return as_graphql(found) if found is not None else None
+        return as_graphql(info, found) if found is not None else None
 
     @strawberry.field(description="Entities whose labels or aliases contain `text`, in any language, ignoring "
                                   "case and full/half width; exact matches first. `types` are class names.")
@@ -42,33 +67,27 @@ class Query:
                      first: First = 10) -> list[Entity]:
         limit = check_first(first, default=10)
         found = await asyncio.to_thread(info.context.kg.search, text, types, limit)
-        return [as_graphql(e) for e in found]
-
-    @strawberry.field(description="Companies, paged.")
-    async def companies(self, info: strawberry.Info, first: First = 20, after: After = None) -> Connection[Company]:
-        return await _class_page(info, "Company", first, after)
-
-    @strawberry.field(description="Chips, paged.")
-    async def chips(self, info: strawberry.Info, first: First = 20, after: After = None) -> Connection[Chip]:
-        return await _class_page(info, "Chip", first, after)
-
-    @strawberry.field(description="Regulators and governments, paged.")
-    async def regulators(self, info: strawberry.Info, first: First = 20, after: After = None) -> Connection[Regulator]:
-        return await _class_page(info, "Regulator", first, after)
-
-    @strawberry.field(description="Policies, paged.")
-    async def policies(self, info: strawberry.Info, first: First = 20, after: After = None) -> Connection[Policy]:
-        return await _class_page(info, "Policy", first, after)
-
-    @strawberry.field(description="People, paged.")
-    async def people(self, info: strawberry.Info, first: First = 20, after: After = None) -> Connection[Person]:
-        return await _class_page(info, "Person", first, after)
+        return [as_graphql(info, e) for e in found]
 
     @strawberry.field(description="Instances of any ontology class (`Organization`, `Place`, `Quote` …), paged.")
     async def entities(self, info: strawberry.Info,
                        type: Annotated[str, strawberry.argument(description="Class local name, e.g. `Place`.")],
+                       where: Annotated[EntityWhere | None, strawberry.argument(
+                           description="Keep only the entities that match.")] = None,
+                       order_by: Annotated[EntityOrder | None, strawberry.argument(
+                           description="Sort order; by IRI if omitted.")] = None,
                        first: First = 20, after: After = None) -> Connection[Entity]:
-        return await _class_page(info, type, first, after)
+        return await class_page(info, type, _plain_where(where), order_by, first, after)
+
+    @strawberry.field(description="Facts stated with one predicate across the whole graph, each with its "
+                                  "evidence, in (subject, predicate, object) order; paged.")
+    async def facts(self, info: strawberry.Info,
+                    predicate: Annotated[str, strawberry.argument(description="Predicate local name, e.g. `makes`.")],
+                    first: First = 20, after: After = None) -> Connection[Relation]:
+        size = check_first(first)
+        marker = decode_cursor(after) if after is not None else None
+        page = await asyncio.to_thread(info.context.kg.facts, predicate, marker, size)
+        return page_connection(info, page)
 
     @strawberry.field(description="Entities within `depth` hops of `id` and the facts between them, with evidence "
                                   "and as Turtle. `predicates` are local names; direction is relative to `id`.")

@@ -14,7 +14,7 @@ from .relations import Relation
 async def _entities(info: strawberry.Info, iris: tuple[str, ...]) -> list[Entity]:
     found = await info.context.entities.load_many(list(iris))
     info.context.budget.spend(len(found))
-    return [as_graphql(e if e is not None else model.Entity(iri=i, types=(), labels=()))
+    return [as_graphql(info, e if e is not None else model.Entity(iri=i, types=(), labels=()))
             for i, e in zip(iris, found)]
 
 

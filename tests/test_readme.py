@@ -29,7 +29,7 @@ def graphql_examples() -> list[tuple[str, str]]:
 
 
 def test_the_readme_has_examples() -> None:
-    assert len(graphql_examples()) == 3
+    assert len(graphql_examples()) == 4
     assert len(blocks("python")) >= 1
 
 
