@@ -28,6 +28,7 @@ from ..graph.ontology import ontology_terms
 from ..graph.vocab import CKG, SCHEMA
 
 CKG_NS = str(CKG._NS)
+_ROOT = CKG_NS + "Entity"
 _IRREGULAR = {"Person": "people"}
 # Fields every entity type has (``entities.Entity``); a generated field may not reuse them.
 _ENTITY_FIELDS = frozenset({"id", "iri", "label", "labels", "aliases", "types", "description", "relations"})
@@ -143,10 +144,13 @@ def read(path: Path) -> OntologyModel:
 
 
 def build(terms: list[model.OntologyTerm]) -> OntologyModel:
+    # ckg:Entity, the root of every entity class, is GraphQL's own ``Entity`` interface
+    # (``entities.Entity``), not a generated type: leave it out, and its subclasses
+    # become the top-level types.
     classes = {t.iri: ClassSpec(iri=t.iri, comment=t.comment or f"A {local(t.iri)}.")
-               for t in terms if t.kind == "class"}
+               for t in terms if t.kind == "class" and t.iri != _ROOT}
     for t in terms:
-        if t.kind == "class":
+        if t.kind == "class" and t.iri in classes:
             classes[t.iri].parents = [p for p in t.parents if p in classes]
             for parent in classes[t.iri].parents:
                 classes[parent].children.append(t.iri)
