@@ -24,6 +24,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from .errors import InvalidInput, Violation
+from .sparql_rewrite import inline_select
 from .vocab import compact
 
 _SUBCLASS = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
@@ -41,6 +42,11 @@ class Check:
     message: str
     path: str | None
     where: str  # a group graph pattern binding ?this (and ?value)
+    focused: str = ""  # the same, better when ?this is bound first (sh:sparql inlined)
+
+    def __post_init__(self) -> None:
+        if not self.focused:
+            object.__setattr__(self, "focused", self.where)
 
     def query(self, scope: str | None) -> str:
         confine = ""
@@ -94,7 +100,11 @@ class ShapeChecks:
         for sparql in g.objects(shape, SH.sparql):
             # The constraint's own SELECT becomes a subquery; its ?path and ?value show.
             select = str(g.value(sparql, SH.select)).replace("$this", "?this")
-            yield Check(name, str(g.value(sparql, SH.message) or message), None, f"{target} {{ {select} }}")
+            # Evaluated alone, the subquery would check every node before the join with
+            # the target; joined in, a write's few focus nodes bind ?this first.
+            inlined = inline_select(select)
+            yield Check(name, str(g.value(sparql, SH.message) or message), None, f"{target} {{ {select} }}",
+                        f"{target} {inlined}" if inlined is not None else "")
         for prop in g.objects(shape, SH.property):
             yield from self._property(g, name, target, prop)
 
@@ -159,12 +169,16 @@ class ShapeChecks:
         graphs = None if scope is None else [ox.DefaultGraph(), ox.NamedNode(scope)]
         for check in self.checks:
             for row in store.query(check.query(scope), default_graph=graphs, prefixes=self.prefixes):
-                focus, value, path = row["this"], row["value"], row["path"]
-                path_iri = path.value if isinstance(path, ox.NamedNode) else check.path
-                found.add(Violation(focus=_show(focus), message=check.message,
-                                    path=compact(path_iri) if path_iri else None,
-                                    value=_show(value) if value is not None and value != focus else None))
+                found.add(violation(check, row))
         return sorted(found, key=str)
+
+
+def violation(check: Check, row: ox.QuerySolution) -> Violation:
+    """The violation a result row of ``check`` reports (``?this``, ``?path``, ``?value``)."""
+    focus, value, path = row["this"], row["value"], row["path"]
+    path_iri = path.value if isinstance(path, ox.NamedNode) else check.path
+    return Violation(focus=_show(focus), message=check.message, path=compact(path_iri) if path_iri else None,
+                     value=_show(value) if value is not None and value != focus else None)
 
 
 def _show(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -174,4 +188,4 @@ def _show(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-__all__ = ["Check", "ShapeChecks"]
+__all__ = ["Check", "ShapeChecks", "violation"]
