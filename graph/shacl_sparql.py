@@ -42,17 +42,21 @@ class Check:
     message: str
     path: str | None
     where: str  # a group graph pattern binding ?this (and ?value)
-    focused: str = ""  # the same, better when ?this is bound first (sh:sparql inlined)
-
-    def __post_init__(self) -> None:
-        if not self.focused:
-            object.__setattr__(self, "focused", self.where)
+    focused: str  # the same for a ?this bound beforehand (VALUES): the target tested, sh:sparql inlined
 
     def query(self, scope: str | None) -> str:
         confine = ""
         if scope is not None:
             confine = (f"FILTER EXISTS {{ GRAPH <{scope}> {{ {{ ?this ?_p ?_o }} UNION {{ ?_s ?_p ?this }} }} }}")
         return f"SELECT DISTINCT ?this ?path ?value WHERE {{ {self.where} {confine} }}"
+
+
+def _check(shape: str, message: str, path: str | None, target: str, constraint: str,
+           focused: str | None = None) -> Check:
+    """A check whose ``focused`` form tests the target once per node (``FILTER EXISTS``):
+    joined, a node that is the subject of 200 facts would be checked 200 times over."""
+    return Check(shape, message, path, f"{target} {constraint}",
+                 f"FILTER EXISTS {{ {target} }} {focused if focused is not None else constraint}")
 
 
 def _term(node: rdflib.term.Node) -> str:
@@ -88,23 +92,22 @@ class ShapeChecks:
         message = str(g.value(shape, SH.message) or "breaks a shape")
         name = str(shape)
         for cls in g.objects(shape, SH["class"]):
-            yield Check(name, message, None, f"{target} FILTER NOT EXISTS {{ ?this {_SUBCLASS} {_term(cls)} }}")
+            yield _check(name, message, None, target, f"FILTER NOT EXISTS {{ ?this {_SUBCLASS} {_term(cls)} }}")
         for alternatives in g.objects(shape, SH["or"]):
             classes = [g.value(member, SH["class"]) for member in Collection(g, alternatives)]
             if any(c is None for c in classes):
                 raise InvalidInput(f"shapes: {shape}: only sh:or of sh:class is compiled")
             missing = " ".join(f"FILTER NOT EXISTS {{ ?this {_SUBCLASS} {_term(c)} }}" for c in classes)
-            yield Check(name, message, None, f"{target} {missing}")
+            yield _check(name, message, None, target, missing)
         if (shape, SH.nodeKind, SH.IRI) in g:
-            yield Check(name, message, None, f"{target} FILTER(!isIRI(?this))")
+            yield _check(name, message, None, target, "FILTER(!isIRI(?this))")
         for sparql in g.objects(shape, SH.sparql):
             # The constraint's own SELECT becomes a subquery; its ?path and ?value show.
             select = str(g.value(sparql, SH.select)).replace("$this", "?this")
             # Evaluated alone, the subquery would check every node before the join with
             # the target; joined in, a write's few focus nodes bind ?this first.
             inlined = inline_select(select)
-            yield Check(name, str(g.value(sparql, SH.message) or message), None, f"{target} {{ {select} }}",
-                        f"{target} {inlined}" if inlined is not None else "")
+            yield _check(name, str(g.value(sparql, SH.message) or message), None, target, f"{{ {select} }}", inlined)
         for prop in g.objects(shape, SH.property):
             yield from self._property(g, name, target, prop)
 
@@ -118,7 +121,7 @@ class ShapeChecks:
         message = str(g.value(prop, SH.message) or "breaks a shape")
 
         def check(where: str) -> Check:
-            return Check(shape, message, str(path), f"{target} {where}")
+            return _check(shape, message, str(path), target, where)
 
         if g.value(prop, SH.minCount) is not None:
             if int(g.value(prop, SH.minCount)) != 1:

@@ -92,6 +92,48 @@ def _close(toks: list[_Token], start: int) -> int:
     raise Unsupported("unbalanced braces")
 
 
+def optional_as_minus(where: str) -> str:
+    """``OPTIONAL { G } FILTER(!BOUND(?x))`` as ``MINUS { G }``: the same rows when ``G`` is
+    triple patterns only, binds ``?x``, shares a variable with what precedes it and ``?x``
+    appears nowhere else. Oxigraph runs the optional as a nested loop (41 s for a node with
+    3,237 facts at 1M triples) and the ``MINUS`` as a hash join (38 ms)."""
+    toks = tokens(where)
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        if toks[i].upper() == "OPTIONAL" and i + 1 < len(toks) and toks[i + 1] == "{":
+            end = _close(toks, i + 1)
+            inner = toks[i + 2:end]
+            tail = [str(t) for t in toks[end + 1:end + 9]]
+            if len(tail) == 8 and [tail[0].upper(), tail[1], tail[2], tail[3].upper(), tail[4], tail[6], tail[7]] \
+                    == ["FILTER", "(", "!", "BOUND", "(", ")", ")"]:
+                var = tail[5]
+                inner_vars = {t for t in inner if t.kind == "var"}
+                rest = [t for t in toks[:i] + toks[end + 9:] if t.kind == "var"]
+                plain = all(t.is_term or t in (".", ";", ",") for t in inner)
+                if plain and var in inner_vars and var not in rest and inner_vars & set(toks[:i]):
+                    out += ["MINUS", "{", *inner, "}"]
+                    i = end + 9
+                    continue
+        out.append(toks[i])
+        i += 1
+    return " ".join(out)
+
+
+def bound(where: str, node: str) -> str:
+    """``where`` with ``?this`` replaced by the constant ``node`` (an N-Triples IRI)."""
+    return " ".join(node if t.kind == "var" and t[1:] == "this" else t for t in tokens(where))
+
+
+def split_target(where: str) -> tuple[str, str]:
+    """A focused check ``FILTER EXISTS { target } constraint`` as ``(target, constraint)``."""
+    toks = tokens(where)
+    if len(toks) < 3 or [toks[0].upper(), toks[1].upper(), toks[2]] != ["FILTER", "EXISTS", "{"]:
+        raise Unsupported("not a focused check")
+    end = _close(toks, 2)
+    return " ".join(toks[3:end]), " ".join(toks[end + 1:])
+
+
 def without(where: str, graph: str) -> str:
     """``where`` (the inside of a group) with every triple pattern skipping the triples of
     the named graph ``graph``."""
@@ -224,4 +266,4 @@ class _Rewrite:
         return [(subject, steps[0], step, True), (step, steps[1], obj, False)]
 
 
-__all__ = ["Unsupported", "inline_select", "tokens", "without"]
+__all__ = ["Unsupported", "bound", "split_target", "inline_select", "optional_as_minus", "tokens", "without"]

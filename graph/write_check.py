@@ -35,7 +35,7 @@ import rdflib
 
 from .errors import Violation
 from .shacl_sparql import ShapeChecks, violation
-from .sparql_rewrite import Unsupported, without
+from .sparql_rewrite import Unsupported, bound, optional_as_minus, split_target, without
 from .store import TripleStore
 from .terms import to_rdflib, to_rdflib_graph
 from .validation import Validator
@@ -57,7 +57,7 @@ class WriteChecks:
         self.validator = validator
         self.checks = checks if checks is not None else ShapeChecks(validator.shapes)
         self.object_properties = frozenset(str(p) for p in validator.ontology.subjects(RDF.type, OWL.ObjectProperty))
-        self._adding = [c.focused for c in self.checks.checks]
+        self._adding = [optional_as_minus(c.focused) for c in self.checks.checks]
         self._removing: list[str] | None = None  # rewritten on the first removal
         self._unsupported: str | None = None
 
@@ -98,13 +98,13 @@ class WriteChecks:
             if not focus:
                 return []
             wheres = self._removal_checks() if remove else self._adding
-            values = f"VALUES ?this {{ {' '.join(sorted(focus))} }}"
-            branches = " UNION ".join(f"{{ {values} {where.replace(_REMOVED, removed.value)} BIND({i} AS ?check) }}"
-                                      for i, where in enumerate(wheres or ()))
             graphs = [ox.DefaultGraph(), added] if add else None
-            rows = store.query(f"SELECT DISTINCT ?check ?this ?path ?value WHERE {{ {branches} }}",
-                               default_graph=graphs, prefixes=self.checks.prefixes)
-            found = {violation(self.checks.checks[int(row["check"].value)], row) for row in rows}  # type: ignore[attr-defined]
+            found: set[Violation] = set()
+            for i, where in enumerate(wheres or ()):
+                for query in _focused(store, where.replace(_REMOVED, removed.value), i, sorted(focus), graphs,
+                                      self.checks.prefixes):
+                    found |= {violation(self.checks.checks[i], row)
+                              for row in store.query(query, default_graph=graphs, prefixes=self.checks.prefixes)}  # type: ignore[attr-defined]
         finally:
             store.update(f"DROP SILENT GRAPH {added} ; DROP SILENT GRAPH {removed}")
         return sorted(found, key=str)
@@ -160,6 +160,28 @@ class WriteChecks:
         region = [t for n in sorted(focus) for t in store.triples(ox.NamedNode(n), None, None)]
         described = _facts_described(region)
         return region + [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))], focus
+
+
+def _focused(store: TripleStore, where: str, check: int, focus: list[str], graphs: list | None,
+             prefixes: dict[str, str]) -> list[str]:
+    """The queries that run ``where`` for the focus nodes only. A check with a ``MINUS``
+    runs once per node that is its target, with ``?this`` written in as a constant:
+    Oxigraph neither carries a ``VALUES`` binding into the ``MINUS`` side (which then
+    reads every statement in the store: 1.6 s at 1M triples) nor plans the target test
+    and the ``MINUS`` well together (2.7 s), against a few ms for the node alone."""
+    select = "SELECT DISTINCT ?check ?this ?path ?value WHERE"
+    literals = [node for node in focus if not node.startswith("<")]
+    if "MINUS" not in where:
+        return [f"{select} {{ VALUES ?this {{ {' '.join(focus)} }} {where} BIND({check} AS ?check) }}"]
+    target, constraint = split_target(where)
+    queries = []
+    for node in focus:
+        if node.startswith("<") and store.query(f"ASK {{ {bound(target, node)} }}", default_graph=graphs,
+                                                 prefixes=prefixes):
+            queries.append(f"{select} {{ {bound(constraint, node)} BIND({node} AS ?this) BIND({check} AS ?check) }}")
+    if literals:
+        queries.append(f"{select} {{ VALUES ?this {{ {' '.join(literals)} }} {where} BIND({check} AS ?check) }}")
+    return queries
 
 
 def _facts_described(triples: list[ox.Triple]) -> list[ox.Triple]:
