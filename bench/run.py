@@ -183,6 +183,38 @@ class Bench:
         self.report.add(Figure("inprocess_entity_p99_ms", "entity+relations+evidence in-process: p99", "ms",
                                "strawberry { hello } in-process", _pct(chipkg, 99), _pct(anchor, 99)))
 
+    # ------------------------------------------------------------ writes
+
+    def writes(self, store: Path) -> None:
+        """add_fact on a leaf and on the largest hub vs a raw INSERT DATA of the same triples
+        into the same store (``bench/writes.py``)."""
+        import random
+
+        from chipkg.graph import KnowledgeGraph
+
+        from bench import writes
+
+        kg = KnowledgeGraph.open(f"oxigraph:{store}", lazy=True)
+        self.report.meta["store_triples"] = len(kg.store)
+        count = 20 if self.quick else 200
+        try:
+            raw = kg.store._store  # type: ignore[attr-defined]
+            rng = random.Random(self.args.seed)
+            sources = writes.articles(raw, 50)
+            kg.statement_index  # noqa: B018 (built once, as a server would at start-up)
+            for key, plan in (("leaf", writes.plan_leaf(raw, count + 5, rng)), ("hub", writes.plan_hub(raw, count + 5, rng))):
+                self.log(f"writes: {len(plan.facts)} add_fact on a {plan.name}")
+                chipkg, anchor = writes.run(kg, plan, sources)
+                chipkg, anchor = chipkg[5:], anchor[5:]  # the first ones warm caches
+                for p in (50, 99):
+                    self.report.add(Figure(f"write_{key}_p{p}_ms", f"add_fact on a {plan.name}: p{p}", "ms",
+                                           "pyoxigraph Store.update INSERT DATA, same triples, same store",
+                                           _pct(chipkg, p), _pct(anchor, p),
+                                           target=f"chipkg <= {20 if p == 50 else 100}"))
+        finally:
+            kg.close()
+            gc.collect()
+
     # ------------------------------------------------------------ export
 
     def export(self, store: Path) -> None:
@@ -350,6 +382,10 @@ class Bench:
             "python": platform.python_version(), "connections": self.args.connections,
             "duration_s": self.duration, "commit": _commit()})
         self.log("choosing the workload from the corpus")
+        if self.args.only == "writes":
+            self.writes(self.load(corpus))
+            self.report.meta["bench_seconds"] = round(time.perf_counter() - started, 1)
+            return self.report
         workload = choose(self.data / "corpus.nt", seed=self.args.seed, count=50 if self.quick else 200)
         self.report.meta["workload"] = {"entities": len(workload.entities), "centers": len(workload.centers),
                                         "pairs": len(workload.pairs), "max_degree": workload.max_degree}
@@ -367,6 +403,7 @@ class Bench:
             return self.report
         store = self.load(corpus)
         self.in_process(store, workload)
+        self.writes(store)
         self.export(store)
         self.http(store, corpus, workload)
         self.reads(store, workload)  # last: it writes to the store
@@ -481,9 +518,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a load or export is abandoned")
     parser.add_argument("--work", type=Path, help="scratch directory, emptied first (default DATA/work: "
                                                   "give your own when others bench on the same DATA)")
-    parser.add_argument("--only", default="all", choices=["all", "reads", "graphql"],
-                        help="run every section (default), only the reads-beside-writes rows, or only the "
-                             "entity-query rows (in-process and HTTP beside { hello })")
+    parser.add_argument("--only", default="all", choices=["all", "reads", "graphql", "writes"],
+                        help="run every section (default), only the reads-beside-writes rows, only the "
+                             "entity-query rows (in-process and HTTP beside { hello }), or only the write rows")
     parser.add_argument("--store", type=Path, help="with --only reads: an on-disk store already loaded with "
                                                    "the corpus (it is written to), instead of loading one")
     args = parser.parse_args(argv)

@@ -37,11 +37,11 @@ from .reading import Stats, count, describe_statement, entity_from, ontology_clo
 from .reads import EntityCache, PageRequest, RelationPage, article_relations, cached_entities, facts_with, relation_pages
 from .search import NameIndex
 from .seqlock import SeqLock
-from .shacl_sparql import ShapeChecks
 from .store import OxigraphStore, TripleStore, open_store
-from .terms import parse_file, parse_triples, rdf_format, to_rdflib, to_rdflib_graph, \
+from .terms import parse_file, parse_triples, rdf_format, to_rdflib_graph, \
     without_ontology
 from .validation import Validator
+from .write_check import WriteChecks
 from .version import BUMP, START, Version
 from .views import Views
 from .vocab import CKG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
@@ -72,6 +72,7 @@ class KnowledgeGraph:
                  validator: Validator | None = None, limits: Limits | None = None, lazy: bool = False) -> None:
         self.store: TripleStore = store if store is not None else OxigraphStore()
         self.validator = validator if validator is not None else Validator.from_files()
+        self.write_checks = WriteChecks(self.validator)
         self.limits = limits or Limits()
         self._gate = SeqLock()
         self.write_error: str | None = None  # why the last write failed in the store, until one succeeds
@@ -325,60 +326,15 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------ writing
 
-    def _region(self, touched: set[str]) -> tuple[list[ox.Triple], set[str]]:
-        """The triples that decide whether ``touched`` nodes conform, and the nodes to check.
-
-        The nodes are the touched ones, the entities that link to them and the statements
-        that describe their facts; the triples are those nodes' own triples plus the types
-        of everything they point at (for range checks and ``sh:class``).
-        """
-        focus = set(touched)
-        for node in touched:
-            term = ox.NamedNode(node)
-            for t in self.store.triples(None, None, term):
-                if isinstance(t.subject, ox.NamedNode) and (
-                        t.predicate.value in self.object_properties or t.predicate.value.startswith(str(RDF))):
-                    focus.add(t.subject.value)
-        for node in list(focus):
-            for link in self.store.triples(None, _SUBJECT, ox.NamedNode(node)):
-                if isinstance(link.subject, ox.NamedNode):
-                    focus.add(link.subject.value)
-        region = [t for n in sorted(focus) for t in self.store.triples(ox.NamedNode(n), None, None)]
-        # A statement is checked against the fact it describes, so that fact belongs too.
-        described = self._facts_described(region)
-        return region + [t for t in described if _present(self.store, t)], focus
-
-    @staticmethod
-    def _facts_described(triples: list[ox.Triple]) -> list[ox.Triple]:
-        parts: dict[str, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = defaultdict(dict)
-        for t in triples:
-            if t.predicate.value in (str(RDF.subject), str(RDF.predicate), str(RDF.object)):
-                parts[t.subject.value][t.predicate.value] = t.object
-        return [ox.Triple(p[str(RDF.subject)], p[str(RDF.predicate)], p[str(RDF.object)])
-                for p in parts.values() if len(p) == 3 and isinstance(p[str(RDF.predicate)], ox.NamedNode)
-                and not isinstance(p[str(RDF.subject)], ox.Literal)]
 
     def _validated_write(self, remove: list[ox.Triple], add: list[ox.Triple]) -> WriteResult:
-        problems = self.validator.check_vocabulary(add)
-        if problems:
-            raise ValidationFailed(problems)
-        # Classes and predicates named by the write are vocabulary, not nodes to re-check.
+        violations = self.write_checks.check(self.store, remove, add)
+        if violations:
+            raise ValidationFailed(violations)
+        # Classes and predicates named by the write are vocabulary, not nodes to re-index.
         touched = {t.subject.value for t in remove + add} | {
             t.object.value for t in remove + add if isinstance(t.object, ox.NamedNode)
             and t.predicate != _TYPE and t.predicate.value != str(RDF.predicate)}
-        region, focus = self._region(touched)
-        dropped = {str(t) for t in remove}
-        after = [t for t in region if str(t) not in dropped] + add
-        objects = {t.object.value for t in after if isinstance(t.object, ox.NamedNode)} - focus
-        after += [t for o in sorted(objects) for t in self.store.triples(ox.NamedNode(o), _TYPE, None)
-                  if str(t) not in dropped]
-        after += [t for t in add if t.predicate == _TYPE]
-        # Objects are checked too: a range shape reports the (possibly literal) object.
-        checked = focus | {t.subject.value for t in add}
-        violations = self.validator.validate(to_rdflib_graph(after), focus=[
-            *checked, *(to_rdflib(t.object) for t in add if isinstance(t.object, ox.Literal))])
-        if violations:
-            raise ValidationFailed(violations)
         return self._commit(remove, add, touched)
 
     def _commit(self, remove: list[ox.Triple], add: list[ox.Triple], touched: set[str]) -> WriteResult:
@@ -550,7 +506,7 @@ class KnowledgeGraph:
         """Load large files: staged, checked with the SPARQL-compiled shapes, committed at
         once (see ``bulk.py``); then the projection and name index are rebuilt from the store."""
         with self._gate.writing, self._gate.commit():  # not one transaction: readers wait for it
-            added = bulk_load(self.store, self.validator, ShapeChecks(self.validator.shapes), paths, progress)
+            added = bulk_load(self.store, self.validator, self.write_checks.checks, paths, progress)
             self._stored(lambda: self.store.update(BUMP))
             self.views.forget()  # rebuilt on next use
             self._version.committed()

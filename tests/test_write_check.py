@@ -1,0 +1,103 @@
+"""Single writes are checked in the store with the compiled shapes, scoped to the write's
+focus nodes, and must report what pySHACL (the reference) reports for the whole graph
+after the write, for every known-bad addition and removal; nothing is left behind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+import pytest
+
+from chipkg.graph.store import OxigraphStore
+from chipkg.graph.validation import Validator
+from chipkg.graph.write_check import WriteChecks
+from test_validation import BAD_INPUTS, as_rdflib
+
+CKR, CKG = "https://w3id.org/chipkg/resource/", "https://w3id.org/chipkg/ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+@pytest.fixture(scope="module")
+def checks() -> WriteChecks:
+    return WriteChecks(Validator.from_files())
+
+
+@pytest.fixture
+def store(seed_triples: list[ox.Triple]) -> OxigraphStore:
+    store = OxigraphStore()
+    store.add_many(seed_triples)
+    return store
+
+
+def reference(checks: WriteChecks, triples: list[ox.Triple]) -> set[str]:
+    """The closed-vocabulary verdict if it refuses (a write stops there), else pySHACL's."""
+    vocabulary = checks.validator.check_vocabulary(triples)
+    return {str(v) for v in vocabulary or checks.validator.validate(as_rdflib(triples))}
+
+
+def unchanged(store: OxigraphStore, seed_triples: list[ox.Triple]) -> bool:
+    return len(store) == len(set(seed_triples)) and not list(store._store.named_graphs())
+
+
+@pytest.mark.parametrize(("body", "offender"), BAD_INPUTS)
+def test_a_bad_addition_gets_the_reference_verdict(checks: WriteChecks, store: OxigraphStore,
+                                                   seed_triples: list[ox.Triple], ttl: Callable[[str], str],
+                                                   body: str, offender: str) -> None:
+    bad = [q.triple for q in ox.parse(ttl(body), format=ox.RdfFormat.TURTLE)]
+    found = {str(v) for v in checks.check(store, [], bad)}
+    assert found, "the bad write was accepted"
+    assert found == reference(checks, seed_triples + bad)
+    assert unchanged(store, seed_triples)
+
+
+def _fact_statement(seed_triples: list[ox.Triple]) -> tuple[ox.Triple, list[ox.Triple]]:
+    """A fact of the seed and the triples of one statement that describes it."""
+    by_subject: dict[str, dict[str, ox.Term]] = {}
+    for t in seed_triples:
+        by_subject.setdefault(t.subject.value, {})[t.predicate.value] = t.object
+    for st, parts in sorted(by_subject.items()):
+        if {RDF + "subject", RDF + "predicate", RDF + "object"} <= parts.keys():
+            fact = ox.Triple(parts[RDF + "subject"], parts[RDF + "predicate"], parts[RDF + "object"])
+            return fact, [t for t in seed_triples if t.subject.value == st]
+    raise AssertionError("the seed has no statements")
+
+
+def removals(seed_triples: list[ox.Triple]) -> dict[str, list[ox.Triple]]:
+    fact, statement = _fact_statement(seed_triples)
+    nvidia = ox.NamedNode(CKR + "nvidia")
+    return {
+        "ja-label": [t for t in seed_triples if t.subject == nvidia and isinstance(t.object, ox.Literal)
+                     and t.object.language == "ja" and t.predicate.value.endswith("#label")],
+        "type-of-a-company": [t for t in seed_triples if t.subject == nvidia and t.predicate.value == RDF + "type"],
+        "fact-leaving-its-statement": [fact],
+        "statement-leaving-its-fact": statement,
+        "evidence-of-a-statement": [t for t in statement if t.predicate.value == CKG + "evidence"],
+        "type-of-the-article": [t for t in seed_triples if t.subject.value == CKR + "h20-article"
+                                and t.predicate.value == RDF + "type"],
+    }
+
+
+@pytest.mark.parametrize("case", ["ja-label", "type-of-a-company", "fact-leaving-its-statement",
+                                  "statement-leaving-its-fact", "evidence-of-a-statement", "type-of-the-article"])
+def test_a_bad_removal_gets_the_reference_verdict(checks: WriteChecks, store: OxigraphStore,
+                                                  seed_triples: list[ox.Triple], case: str) -> None:
+    remove = removals(seed_triples)[case]
+    assert remove
+    gone = {str(t) for t in remove}
+    after = [t for t in seed_triples if str(t) not in gone]
+    expected = reference(checks, after)
+    assert expected, "the removal should break something"
+    assert {str(v) for v in checks.check(store, remove, [])} == expected
+    assert unchanged(store, seed_triples)
+
+
+def test_a_good_write_passes_and_leaves_nothing_staged(checks: WriteChecks, store: OxigraphStore,
+                                                       seed_triples: list[ox.Triple],
+                                                       ttl: Callable[[str], str]) -> None:
+    good = [q.triple for q in ox.parse(ttl('ckr:acme a ckg:Company ; rdfs:label "Acme"@en , "アクメ"@ja .\n'),
+                                       format=ox.RdfFormat.TURTLE)]
+    assert checks.check(store, [], good) == []
+    fact, statement = _fact_statement(seed_triples)
+    assert checks.check(store, [fact, *statement], []) == []  # a fact with its evidence may go
+    assert unchanged(store, seed_triples)
