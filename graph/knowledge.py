@@ -24,27 +24,59 @@ import rdflib
 import rdflib.collection
 
 from .. import seed
+from .articles import article_text
 from .bulk import bulk_load
-from .errors import InvalidInput, NotFound, QueryTooLarge, StoreError, ValidationFailed, Violation
+from .errors import (
+    InvalidInput,
+    NotFound,
+    QueryTooLarge,
+    StoreError,
+    ValidationFailed,
+    Violation,
+)
 from .export import serialize, write_snapshot
-from .ontology import ontology_terms
 from .minting import check_slug, fact_triples, slugify, statement_slug, unused_iri
-from .model import lang_literal, Direction, Entity, Evidence, LangString, OntologyTerm, Path as GraphPath, Relation, Subgraph, \
-    WriteResult, iri_of
+from .model import (
+    Direction,
+    Entity,
+    Evidence,
+    LangString,
+    OntologyTerm,
+    Relation,
+    Subgraph,
+    WriteResult,
+    iri_of,
+    lang_literal,
+)
+from .model import Path as GraphPath
+from .ontology import ontology_terms
 from .projection import Fact, Projection
 from .provenance import RemoteStatements, StatementIndex
 from .reading import Stats, count, describe_statement, entity_from, ontology_closure
-from .reads import EntityCache, PageRequest, RelationPage, article_relations, cached_entities, facts_with, relation_pages
+from .reads import (
+    EntityCache,
+    PageRequest,
+    RelationPage,
+    article_relations,
+    cached_entities,
+    facts_with,
+    relation_pages,
+)
 from .search import NameIndex
 from .seqlock import SeqLock
 from .store import OxigraphStore, TripleStore, open_store
-from .terms import parse_file, parse_triples, rdf_format, to_rdflib_graph, \
-    without_ontology
+from .terms import (
+    parse_file,
+    parse_triples,
+    rdf_format,
+    to_rdflib_graph,
+    without_ontology,
+)
 from .validation import Validator
-from .write_check import WriteChecks
 from .version import BUMP, START, Version
 from .views import Views
 from .vocab import CKG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
+from .write_check import WriteChecks
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = str(RDFS.label)
@@ -414,7 +446,7 @@ class KnowledgeGraph:
             if article is None or str(CKG.Article) not in article.types:
                 raise NotFound(f"no article with id {source_id!r}")
             lang = lang or _article_language(article)
-            text = _article_text(article)
+            text = article_text(article)
             if text is not None and evidence not in text:
                 raise ValidationFailed([Violation(focus=source_id, message="the evidence is not a verbatim part of the article")])
             base = statement_slug(s, p, o)
@@ -549,16 +581,6 @@ def _as_triples(data: str | bytes | rdflib.Graph | Iterable[ox.Triple], fmt: str
 def _article_language(article: Entity) -> str | None:
     values = article.attributes.get("http://purl.org/dc/terms/language", ())
     return values[0].value if values else None
-
-
-def _article_text(article: Entity) -> str | None:
-    files = article.attributes.get(str(CKG.sourceFile), ())
-    if not files:
-        return None
-    try:
-        return seed.article_text(files[0].value)
-    except FileNotFoundError:
-        return None
 
 
 __all__ = ["KnowledgeGraph", "Limits", "Stats"]

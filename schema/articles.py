@@ -8,39 +8,25 @@ ending in 。！？ (or . ! ? followed by a space in Latin text).
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 import strawberry
 from graphql import GraphQLResolveInfo
 
-from .. import seed
 from ..graph import model
-from ..graph.vocab import CKG
+from ..graph.articles import article_text, split_sentences
 from .plain import PLAIN, replaced
 from .relations import Relation
 
-_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
-
 
 def sentences_of(text: str) -> list[tuple[int, int, str]]:
-    """(index, paragraph, sentence) for every sentence; the index counts from 0 over the article."""
+    """(index, paragraph, sentence) for every sentence; the index counts from 0 over the article.
+    The graph layer's splitter, which keeps 「…。…」 whole: evidence is cut the same way."""
     found: list[tuple[int, int, str]] = []
-    for paragraph, line in enumerate(text.splitlines()):
-        for sentence in _SENTENCE_END.split(line.strip()):
-            if sentence.strip():
-                found.append((len(found), paragraph, sentence.strip()))
+    for paragraph in split_sentences(text):
+        for sentence in paragraph.sentences:
+            found.append((len(found), paragraph.number, sentence))
     return found
-
-
-def article_text(entity: model.Entity) -> str | None:
-    files = entity.attributes.get(str(CKG.sourceFile), ())
-    if not files:
-        return None
-    try:
-        return seed.article_text(files[0].value)
-    except FileNotFoundError:
-        return None
 
 
 @strawberry.type(description="One sentence of an article, with the facts whose evidence it is.")
