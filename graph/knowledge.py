@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -78,6 +78,7 @@ from .views import Views
 from .vocab import CKG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 from .write_check import WriteChecks
 
+T = TypeVar("T")
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = str(RDFS.label)
 _ALT = str(SKOS.altLabel)
@@ -360,7 +361,9 @@ class KnowledgeGraph:
 
 
     def _validated_write(self, remove: list[ox.Triple], add: list[ox.Triple]) -> WriteResult:
-        violations = self.write_checks.check(self.store, remove, add)
+        # The checks stage the write in scratch graphs of the store: a store write too, so
+        # a full disk shows (and recovers) here as well as at the commit.
+        violations = self._stored(lambda: self.write_checks.check(self.store, remove, add))
         if violations:
             raise ValidationFailed(violations)
         # Classes and predicates named by the write are vocabulary, not nodes to re-index.
@@ -378,7 +381,7 @@ class KnowledgeGraph:
             self._version.committed()
         return WriteResult(added=len(add), removed=len(remove))
 
-    def _stored(self, write: Callable[[], object]) -> None:
+    def _stored(self, write: Callable[[], T]) -> T:
         """Run a store write; after a failed one (a full disk), recover the store first.
         A failure leaves ``write_error`` set (``health()`` says degraded) until one succeeds."""
         try:
@@ -386,11 +389,12 @@ class KnowledgeGraph:
                 recover = getattr(self.store, "recover", None)
                 if recover is not None:
                     recover()
-            write()
+            result = write()
         except StoreError as exc:
             self.write_error = str(exc)
             raise
         self.write_error = None
+        return result
 
     def add(self, data: str | bytes | rdflib.Graph | Iterable[ox.Triple], fmt: str = "turtle") -> WriteResult:
         """Add triples after checking them; a refused write changes nothing."""

@@ -63,6 +63,17 @@ def tokens(text: str) -> list[_Token]:
     return found
 
 
+def join(toks: list[str]) -> str:
+    """Tokens back to text. A word stays against its ``(``: Oxigraph 0.5 refuses some
+    built-ins written with a space before the argument list (``COALESCE (?v)``)."""
+    out: list[str] = []
+    for i, tok in enumerate(toks):
+        if i and not (tok == "(" and getattr(toks[i - 1], "kind", "") == "word"):
+            out.append(" ")
+        out.append(tok)
+    return "".join(out)
+
+
 def inline_select(select: str) -> str | None:
     """The WHERE body of a plain ``SELECT vars WHERE { … }`` with its variables that are
     not projected renamed apart, so it can be joined into a focused query; ``None`` when
@@ -79,7 +90,7 @@ def inline_select(select: str) -> str | None:
     if not projected or i >= len(toks) or toks[i] != "{" or _close(toks, i) != len(toks) - 1:
         return None
     body = [t if t.kind != "var" or t[1:] in projected else _Token(f"?_q_{t[1:]}", "var") for t in toks[i + 1:-1]]
-    return " ".join(body)
+    return join(body)
 
 
 def _close(toks: list[_Token], start: int) -> int:
@@ -117,12 +128,12 @@ def optional_as_minus(where: str) -> str:
                     continue
         out.append(toks[i])
         i += 1
-    return " ".join(out)
+    return join(out)
 
 
 def bound(where: str, node: str) -> str:
     """``where`` with ``?this`` replaced by the constant ``node`` (an N-Triples IRI)."""
-    return " ".join(node if t.kind == "var" and t[1:] == "this" else t for t in tokens(where))
+    return join([_Token(node, "iri") if t.kind == "var" and t[1:] == "this" else t for t in tokens(where)])
 
 
 def split_target(where: str) -> tuple[str, str]:
@@ -131,7 +142,7 @@ def split_target(where: str) -> tuple[str, str]:
     if len(toks) < 3 or [toks[0].upper(), toks[1].upper(), toks[2]] != ["FILTER", "EXISTS", "{"]:
         raise Unsupported("not a focused check")
     end = _close(toks, 2)
-    return " ".join(toks[3:end]), " ".join(toks[end + 1:])
+    return join(toks[3:end]), join(toks[end + 1:])
 
 
 def without(where: str, graph: str) -> str:
@@ -141,7 +152,7 @@ def without(where: str, graph: str) -> str:
     out, end = _Rewrite(toks, f"<{graph}>").group(0)
     if end != len(toks):
         raise Unsupported("text after the query's end")
-    return " ".join(out[1:-1])
+    return join(out[1:-1])
 
 
 class _Rewrite:
