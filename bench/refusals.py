@@ -31,10 +31,11 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from bench.report import Figure, Report
 from chipkg import KnowledgeGraph
 from chipkg.schema import Context, DocumentLimits, build_schema
-from chipkg.schema.entities import ENTITY_TYPES
+from chipkg.schema.classes import read as read_ontology
+from chipkg.schema.generation import generate
+from chipkg import seed
 from chipkg.schema.limits import measure, refusals
 from chipkg.schema.mutation import Mutation
-from chipkg.schema.query import Query
 
 # The anchor is skipped above this many expanded fields: it doubles with every fragment level
 # (1.1 s at 2^19 on an idle machine, 12 s measured over HTTP under load).
@@ -94,7 +95,8 @@ def documents(limits: DocumentLimits) -> list[tuple[str, str, str, dict[str, Any
 
 
 def anchor_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, types=list(ENTITY_TYPES))
+    generated = generate(read_ontology(seed.ONTOLOGY))
+    return strawberry.Schema(query=generated.query, mutation=Mutation, types=generated.types)
 
 
 def time_anchor(schema: strawberry.Schema, document: str, limits: DocumentLimits, repeats: int) -> float | None:

@@ -48,9 +48,12 @@ class CountingStore:
         self.calls["triples_to"] += 1
         return self.inner.triples_to(predicate, objects)
 
-    def query(self, sparql: str) -> object:
+    def query(self, sparql: str, **options: object) -> object:
         self.calls["query"] += 1
-        return self.inner.query(sparql)
+        return self.inner.query(sparql, **options)
+
+    def update(self, sparql: str) -> None:
+        self.inner.update(sparql)  # the write check's scratch graphs: a write, not a read
 
     def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple], *, also: str = "") -> None:
         self.inner.apply(remove, add, also=also)
