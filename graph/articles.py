@@ -1,11 +1,15 @@
 """An article's text as paragraphs of sentences, and the reified statements taken from it.
 
-The pages show an article with each sentence linked to the facts drawn from it, and a
-fact's evidence linked back to its sentence. Both sides name a sentence by an anchor made
-from its text (``sentence_anchor``), so the link needs neither the article text nor a
-sentence index stored in the graph: the same sentence gives the same anchor wherever it
-is found. Paragraphs are the text file's lines, numbered from 0 (the title), as
-``ckg:paragraph`` counts them.
+An article's text is data: the whole text on the article (``ckg:text``) and one
+``ckg:Sentence`` per sentence, with its paragraph and its position in the article, so the
+shapes can check on every write that evidence is one of its article's sentences, in the
+paragraph the statement names. ``text_triples`` is the one place text becomes triples:
+``KnowledgeGraph.add_article`` (``chipkg ingest``, ``addArticle``) writes them, and the
+seed article's Turtle holds what it makes of the shipped text (a test keeps them equal).
+
+The pages name a sentence by an anchor made from its text (``sentence_anchor``): the same
+sentence gives the same anchor wherever it is found. Paragraphs are the text's lines,
+numbered from 0 (the title), as ``ckg:paragraph`` counts them.
 """
 
 from __future__ import annotations
@@ -17,17 +21,23 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .. import seed
 from .model import Entity, Evidence
 from .store import TripleStore
 from .terms import int_value
-from .vocab import CKG, PROV, RDF
+from .vocab import CKG, PROV, RDF, XSD
 
 _TYPE = ox.NamedNode(str(RDF.type))
+PART_OF = ox.NamedNode("http://purl.org/dc/terms/isPartOf")
+_SENTENCE = ox.NamedNode(str(CKG.Sentence))
+_TEXT = ox.NamedNode(str(CKG.text))
+_PARAGRAPH = ox.NamedNode(str(CKG.paragraph))
+_INDEX = ox.NamedNode(str(CKG.sentenceIndex))
+_INTEGER = ox.NamedNode(str(XSD.integer))
 _STATEMENT = ox.NamedNode(str(RDF.Statement))
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-# A sentence ends after one of these (Japanese and Western full stops, ! and ?), unless it
-# is inside brackets or quotes: 「…。…」とチェン氏は述べました。 is one sentence.
+# A sentence ends after one of these (Japanese full stops, ! and ?), or after a Latin "."
+# that ends the line or is followed by a space, unless it is inside brackets or quotes:
+# 「…。…」とチェン氏は述べました。 is one sentence.
 _ENDS = frozenset("。．！？!?")
 _OPENERS = {"「": "」", "『": "』", "（": "）", "(": ")", "“": "”"}
 _CLOSERS = frozenset(_OPENERS.values())
@@ -73,22 +83,38 @@ def _sentences(line: str) -> list[str]:
             depth += 1
         elif char in _CLOSERS:
             depth = max(0, depth - 1)
-        elif char in _ENDS and depth == 0:
+        elif depth == 0 and (char in _ENDS or (char == "." and line[i + 1:i + 2] in (" ", ""))):
             pieces.append(line[start:i + 1].strip())
             start = i + 1
     pieces.append(line[start:].strip())
     return [p for p in pieces if p]
 
 
+def sentence_iri(article: str, index: int) -> str:
+    """A sentence is addressed inside its article: ``…/resource/h20-article#sentence-3``."""
+    return f"{article}#sentence-{index}"
+
+
+def text_triples(article: str, text: str, lang: str) -> list[ox.Triple]:
+    """The article's text and its sentences as triples, split as evidence is cut."""
+    node = ox.NamedNode(article)
+    triples = [ox.Triple(node, _TEXT, ox.Literal(text, language=lang))]
+    index = 0
+    for paragraph in split_sentences(text):
+        for sentence in paragraph.sentences:
+            s = ox.NamedNode(sentence_iri(article, index))
+            triples += [ox.Triple(s, _TYPE, _SENTENCE), ox.Triple(s, PART_OF, node),
+                        ox.Triple(s, _TEXT, ox.Literal(sentence, language=lang)),
+                        ox.Triple(s, _PARAGRAPH, ox.Literal(str(paragraph.number), datatype=_INTEGER)),
+                        ox.Triple(s, _INDEX, ox.Literal(str(index), datatype=_INTEGER))]
+            index += 1
+    return triples
+
+
 def article_text(article: Entity) -> str | None:
-    """The text an article's evidence was copied from, if chipkg ships it (``ckg:sourceFile``)."""
-    files = article.attributes.get(str(CKG.sourceFile), ())
-    if not files:
-        return None
-    try:
-        return seed.article_text(files[0].value)
-    except FileNotFoundError:
-        return None
+    """The article's text, from the graph (``ckg:text``); None if it has none."""
+    texts = article.attributes.get(str(CKG.text), ())
+    return texts[0].value if texts else None
 
 
 def _statement_from(iri: str, triples: Iterable[ox.Triple]) -> Statement | None:
@@ -127,5 +153,5 @@ def statements_from(store: TripleStore, article_iri: str) -> list[Statement]:
     return sorted(statements, key=lambda s: (min((e.paragraph or 0 for e in s.evidence), default=0), s.iri))
 
 
-__all__ = ["Paragraph", "Statement", "article_text", "read_statement", "sentence_anchor", "split_sentences",
+__all__ = ["PART_OF", "Paragraph", "Statement", "article_text", "sentence_iri", "text_triples", "read_statement", "sentence_anchor", "split_sentences",
            "statements_from"]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .articles import PART_OF
 from .errors import InvalidInput, ValidationFailed, Violation
 from .shacl_sparql import ShapeChecks
 from .. import seed
@@ -101,7 +102,7 @@ def _vocabulary_problems(store: TripleStore, terms: frozenset[str]) -> list[Viol
 
 def _context(store: TripleStore, stage: OxigraphStore, batch: int = 5000) -> int:
     """Copy into the stage's default graph what the main store says about the staged
-    nodes (their triples, and the statements about them), so checks see both."""
+    nodes (their triples, the statements about them, an article's sentences), so checks see both."""
     rows = stage.query(f"""SELECT DISTINCT ?n WHERE {{ GRAPH <{STAGE}> {{
                              {{ ?n ?p ?o }} UNION {{ ?s ?p ?n FILTER(isIRI(?n)) }} }} }}""")
     nodes = [row["n"] for row in rows]  # type: ignore[attr-defined]
@@ -109,8 +110,10 @@ def _context(store: TripleStore, stage: OxigraphStore, batch: int = 5000) -> int
     for i in range(0, len(nodes), batch):
         chunk = nodes[i:i + batch]
         known = list(store.triples_of(chunk))
-        statements = sorted({t.subject.value for t in store.triples_to(_SUBJECT, chunk)})
-        known += list(store.triples_of([ox.NamedNode(st) for st in statements]))
+        # The statements about them, and the sentences of the articles among them (what
+        # staged evidence is checked against).
+        linked = sorted({t.subject.value for link in (_SUBJECT, PART_OF) for t in store.triples_to(link, chunk)})
+        known += list(store.triples_of([ox.NamedNode(st) for st in linked]))
         if known:
             stage.add_many(known, transactional=False)
             copied += len(known)

@@ -36,6 +36,7 @@ class CKG(DefinedNamespace):
     Quote: URIRef
     Concern: URIRef
     Article: URIRef
+    Sentence: URIRef
     # object properties
     makes: URIRef
     madeBy: URIRef
@@ -69,6 +70,7 @@ class CKG(DefinedNamespace):
     evidence: URIRef
     paragraph: URIRef
     sourceFile: URIRef
+    sentenceIndex: URIRef
 
 
 CKR = Namespace(RESOURCE_BASE)

@@ -33,18 +33,20 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import rdflib
 
+from .articles import PART_OF
 from .errors import Violation
 from .shacl_sparql import ShapeChecks, violation
 from .sparql_rewrite import Unsupported, bound, optional_as_minus, split_target, without
 from .store import TripleStore
 from .terms import to_rdflib, to_rdflib_graph
 from .validation import Validator
-from .vocab import OWL, RDF, RDFS, compact
+from .vocab import OWL, PROV, RDF, RDFS, compact
 
 SCRATCH = "urn:chipkg:write:"
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBJECT = ox.NamedNode(str(RDF.subject))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 _REMOVED = "urn:chipkg:write:removed"  # placeholder in the rewritten checks, one IRI per write
 # Objects of these name vocabulary (a class, a property), not nodes with shapes of their own.
 _VOCABULARY = (str(RDF.type), str(RDF.predicate))
@@ -121,6 +123,9 @@ class WriteChecks:
                  f"{{ VALUES ?_st {{ {' '.join(sorted(subjects))} }} ?_st <{RDF.subject}> ?this }}"]
         if retyped:
             parts.append(f"{{ VALUES ?_v {{ {' '.join(sorted(retyped))} }} ?this ?_q ?_v }}")
+        # A removed sentence (or article text) can leave evidence with nothing to quote.
+        parts.append(f"{{ VALUES ?_sent {{ {' '.join(sorted(subjects))} }} ?_sent <{PART_OF.value}> ?_art . "
+                     f"?this <{_DERIVED.value}> ?_art }}")
         rows = store.query(f"SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }}")
         return {str(row["this"]) for row in rows if not isinstance(row["this"], ox.BlankNode)}  # type: ignore[attr-defined]
 
@@ -159,7 +164,16 @@ class WriteChecks:
                     focus.add(link.subject.value)
         region = [t for n in sorted(focus) for t in store.triples(ox.NamedNode(n), None, None)]
         described = _facts_described(region)
-        return region + [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))], focus
+        region += [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))]
+        return region + _sentences_cited(store, region), focus
+
+
+def _sentences_cited(store: TripleStore, region: list[ox.Triple]) -> list[ox.Triple]:
+    """The sentences of the articles the region's statements cite: what their evidence is
+    checked against."""
+    articles = sorted({t.object.value for t in region if t.predicate == _DERIVED and isinstance(t.object, ox.NamedNode)})
+    sentences = sorted({t.subject.value for t in store.triples_to(PART_OF, [ox.NamedNode(a) for a in articles])})
+    return list(store.triples_of([ox.NamedNode(s) for s in sentences])) if sentences else []
 
 
 def _focused(store: TripleStore, where: str, check: int, focus: list[str], graphs: list | None,

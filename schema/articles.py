@@ -1,8 +1,9 @@
 """An article's text and its sentences, each with the facts taken from it.
 
-Until articles are data in the graph, the text is the file shipped with chipkg
-(``ckg:sourceFile``): one paragraph a line, the title first (paragraph 0), sentences
-ending in 。！？ (or . ! ? followed by a space in Latin text).
+The text is data in the graph (``ckg:text`` on the article, written by ``addArticle``
+and ``chipkg ingest``): one paragraph a line, the title first (paragraph 0). Its
+sentences are cut by the graph layer's splitter, the one that wrote the article's
+``ckg:Sentence`` resources, so each keeps the index in its id.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import strawberry
 from graphql import GraphQLResolveInfo
 
 from ..graph import model
-from ..graph.articles import article_text, split_sentences
+from ..graph.articles import article_text, sentence_iri, split_sentences
 from .plain import PLAIN, replaced
 from .relations import Relation
 
@@ -31,6 +32,7 @@ def sentences_of(text: str) -> list[tuple[int, int, str]]:
 
 @strawberry.type(description="One sentence of an article, with the facts whose evidence it is.")
 class Sentence:
+    id: strawberry.ID = strawberry.field(description="The sentence's IRI: its article's, with #sentence-INDEX.")
     index: int = strawberry.field(description="0-based position of the sentence in the whole article.")
     paragraph: int = strawberry.field(description="The paragraph it is in (0 is the title).")
     text: str = strawberry.field(description="The sentence, verbatim.")
@@ -56,7 +58,7 @@ async def _sentences(source: Any, info: GraphQLResolveInfo) -> list[Sentence]:
     for index, paragraph, sentence in sentences_of(text):
         facts = by_sentence.get((paragraph, sentence), []) + by_sentence.get((None, sentence), [])
         info.context.budget.spend(1 + len(facts))
-        found.append(Sentence(index=index, paragraph=paragraph, text=sentence,
+        found.append(Sentence(id=strawberry.ID(sentence_iri(iri, index)), index=index, paragraph=paragraph, text=sentence,
                               facts=[Relation(_relation=r) for r in facts]))
     return found
 
@@ -64,7 +66,7 @@ async def _sentences(source: Any, info: GraphQLResolveInfo) -> list[Sentence]:
 def article_fields() -> dict[str, Any]:
     """The fields an ``Article`` type gets beside the ontology's: its text and sentences."""
 
-    @strawberry.field(description="The article's full text (the file shipped with chipkg); null if it has none.",
+    @strawberry.field(description="The article's full text (ckg:text); null if it has none.",
                       metadata={PLAIN: _text})
     def text(self: Any) -> str | None:
         return replaced()

@@ -43,9 +43,23 @@ class AddFactInput:
     object: strawberry.ID = strawberry.field(description="Id of the object entity.")
     evidence: str = strawberry.field(description="The sentence, verbatim from the source article.")
     source: strawberry.ID = strawberry.field(description="Id of the source article.")
-    paragraph: int | None = strawberry.field(default=None, description="1-based paragraph of the sentence.")
+    paragraph: int | None = strawberry.field(default=None, description="The paragraph of the sentence: the line "
+                                                                        "of the article's text, 0 being the title.")
     lang: str | None = strawberry.field(default=None, description="Language of the sentence; defaults to the "
                                                                    "article's.")
+
+
+@strawberry.input(description="A new article: its text and, in Turtle, the facts taken from it.")
+class AddArticleInput:
+    text: str = strawberry.field(description="The article's text, verbatim: one paragraph a line, the title first.")
+    facts: str = strawberry.field(default="", description="Turtle: the article (a ckg:Article with a dcterms:title "
+                                                          "and dcterms:language), the entities, the facts and their "
+                                                          "statements, whose evidence must be sentences of the text.")
+    id: strawberry.ID | None = strawberry.field(default=None, description="The article's id, if the facts describe "
+                                                                          "none or several, or it is already in the "
+                                                                          "graph without a text.")
+    lang: str | None = strawberry.field(default=None, description="The text's language; defaults to the "
+                                                                   "article's dcterms:language.")
 
 
 @strawberry.type(description="What a removal changed.")
@@ -84,6 +98,15 @@ class Mutation:
             info.context.kg.add_fact, input.subject, input.predicate, input.object, evidence=input.evidence,
             source_id=input.source, paragraph=input.paragraph, lang=input.lang)
         return Relation(_relation=relation)
+
+    @strawberry.mutation(description="Add an article's text with the facts taken from it, in one checked write: "
+                                     "every evidence must be one of the text's sentences, in the paragraph it names.")
+    async def add_article(self, info: strawberry.Info,
+                          input: Annotated[AddArticleInput, strawberry.argument(description="The article and its facts.")]) -> Entity:
+        _require_token(info)
+        entity = await asyncio.to_thread(info.context.kg.add_article, input.text, input.facts,
+                                         article_id=input.id, lang=input.lang)
+        return as_graphql(info, entity)
 
     @strawberry.mutation(description="Remove a fact and the statements that record its evidence.")
     async def remove_fact(self, info: strawberry.Info,

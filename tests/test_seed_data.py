@@ -32,6 +32,7 @@ TYPE = RDF + "type"
 STATEMENT = RDF + "Statement"
 ARTICLE = CKG + "Article"
 QUOTE = CKG + "Quote"
+SENTENCE = CKG + "Sentence"
 PERSON = CKG + "Person"
 LABEL = RDFS + "label"
 ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
@@ -171,10 +172,11 @@ def fact_triples(graph: Graph) -> list[tuple[str, str, str]]:
 
 
 def entities(graph: Graph) -> list[str]:
-    """Everything typed with a class of the ckg: namespace."""
+    """Everything typed with a class of the ckg: namespace but ckg:Sentence (the article's
+    text, not a thing it is about)."""
     found = sorted({_key(t.subject) for t in graph.triples
                     if t.predicate.value == TYPE and isinstance(t.object, ox.NamedNode)
-                    and t.object.value.startswith(CKG)})
+                    and t.object.value.startswith(CKG) and t.object.value != SENTENCE})
     assert found, "no entity typed with a ckg: class"
     return found
 
@@ -345,6 +347,31 @@ def test_every_entity_has_one_label_per_language_and_one_class(article: Graph) -
     assert not problems, "\n".join(problems)
 
 
+def test_the_article_text_is_in_the_graph_as_ingest_writes_it(article: Graph) -> None:
+    """The seed holds its article's text and sentences; they are exactly what ``add_article``
+    (``chipkg ingest``) makes of the shipped text file, the source of record."""
+    from chipkg.graph.articles import text_triples
+
+    (iri,) = article.instances(ARTICLE)
+    (lang,) = [v.value for v in article.objects(iri, DCTERMS + "language")]
+    expected = {str(t) for t in text_triples(iri, source_text(article), lang)}
+    stored = {str(t) for t in article.triples if t.predicate.value == CKG + "text" and t.subject.value == iri}
+    stored |= {str(t) for t in article.triples
+               if t.subject.value.startswith(iri + "#sentence-")}
+    assert len(expected) > 100
+    assert stored == expected, f"missing {sorted(expected - stored)[:2]}, extra {sorted(stored - expected)[:2]}"
+
+
+def test_every_evidence_is_a_sentence_of_its_paragraph(article: Graph) -> None:
+    sentences = {(t.object.value, p.value) for t in article.triples if t.predicate.value == CKG + "text"
+                 and t.subject.value.split("#")[-1].startswith("sentence-")
+                 for p in article.objects(t.subject.value, CKG + "paragraph")}
+    evidence = [(t.object.value, p.value) for t in article.triples if t.predicate.value == CKG + "evidence"
+                for p in article.objects(t.subject.value, CKG + "paragraph")]
+    assert len(evidence) > 50
+    assert [e for e in evidence if e not in sentences] == []
+
+
 def test_no_blank_nodes(article: Graph) -> None:
     blank = [t for t in article.triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
     assert not blank, f"{len(blank)} triples use a blank node, e.g. {blank[0]}"
@@ -354,7 +381,8 @@ def test_every_resource_slug_is_kebab_case(article: Graph) -> None:
     iris = {term.value for t in article.triples for term in (t.subject, t.object) if isinstance(term, ox.NamedNode)}
     resources = {iri for iri in iris if iri.startswith(CKR)}
     assert resources, "no ckr: resource"
-    bad = sorted(iri for iri in resources if not SLUG.fullmatch(iri[len(CKR):]))
+    # A sentence is addressed inside its article: ckr:h20-article#sentence-3.
+    bad = sorted(iri for iri in resources if not SLUG.fullmatch(re.sub(r"#sentence-\d+$", "", iri[len(CKR):])))
     assert not bad, "slugs not in kebab-case: " + ", ".join(bad)
     other_subjects = sorted({_key(t.subject) for t in article.triples} - resources)
     assert not other_subjects, "subjects outside ckr: " + ", ".join(map(str, other_subjects))
