@@ -36,7 +36,7 @@ _INTEGER = ox.NamedNode(str(XSD.integer))
 _STATEMENT = ox.NamedNode(str(RDF.Statement))
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 # A sentence ends after one of these (Japanese full stops, ! and ?), or after a Latin "."
-# that ends the line or is followed by a space, unless it is inside brackets or quotes:
+# that ends a word (``_latin_stop``), unless it is inside brackets or quotes:
 # 「…。…」とチェン氏は述べました。 is one sentence.
 _ENDS = frozenset("。．！？!?")
 _OPENERS = {"「": "」", "『": "』", "（": "）", "(": ")", "“": "”"}
@@ -83,7 +83,7 @@ def _sentences(line: str) -> list[str]:
             depth += 1
         elif char in _CLOSERS:
             depth = max(0, depth - 1)
-        elif depth == 0 and (char in _ENDS or (char == "." and line[i + 1:i + 2] in (" ", ""))):
+        elif depth == 0 and (char in _ENDS or _latin_stop(line, i)):
             pieces.append(line[start:i + 1].strip())
             start = i + 1
     pieces.append(line[start:].strip())
@@ -109,6 +109,13 @@ def text_triples(article: str, text: str, lang: str) -> list[ox.Triple]:
                         ox.Triple(s, _INDEX, ox.Literal(str(index), datatype=_INTEGER))]
             index += 1
     return triples
+
+
+def _latin_stop(line: str, i: int) -> bool:
+    """A "." ends a sentence when a space (or the line's end) follows and a lowercase
+    letter or a digit precedes it: "chip. It" does, "U.S. export" and "v3.5" do not."""
+    before = line[i - 1:i]
+    return line[i] == "." and line[i + 1:i + 2] in (" ", "") and (before.islower() or before.isdigit())
 
 
 def article_text(article: Entity) -> str | None:

@@ -139,6 +139,7 @@ class WriteChecks:
         region, focus = self._region(store, touched)
         dropped = {str(t) for t in remove}
         after = [t for t in region if str(t) not in dropped] + add
+        after += [t for t in _sentences_cited(store, after) if str(t) not in dropped]
         objects = {t.object.value for t in after if isinstance(t.object, ox.NamedNode)} - focus
         after += [t for o in sorted(objects) for t in store.triples(ox.NamedNode(o), _TYPE, None)
                   if str(t) not in dropped]
@@ -158,14 +159,17 @@ class WriteChecks:
                 if isinstance(t.subject, ox.NamedNode) and (
                         t.predicate.value in self.object_properties or t.predicate.value.startswith(str(RDF))):
                     focus.add(t.subject.value)
+        for node in touched:  # a sentence's statements: their evidence quotes it
+            for part in store.triples(ox.NamedNode(node), PART_OF, None):
+                focus |= {t.subject.value for t in store.triples(None, _DERIVED, part.object)
+                          if isinstance(t.subject, ox.NamedNode)}
         for node in list(focus):
             for link in store.triples(None, _SUBJECT, ox.NamedNode(node)):
                 if isinstance(link.subject, ox.NamedNode):
                     focus.add(link.subject.value)
         region = [t for n in sorted(focus) for t in store.triples(ox.NamedNode(n), None, None)]
         described = _facts_described(region)
-        region += [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))]
-        return region + _sentences_cited(store, region), focus
+        return region + [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))], focus
 
 
 def _sentences_cited(store: TripleStore, region: list[ox.Triple]) -> list[ox.Triple]:

@@ -143,12 +143,26 @@ def read(path: Path) -> OntologyModel:
     return build(ontology_terms(graph))
 
 
+def _ancestors(iri: str, parents: dict[str, list[str]]) -> set[str]:
+    found: set[str] = set()
+    todo = list(parents.get(iri, ()))
+    while todo:
+        parent = todo.pop()
+        if parent not in found:
+            found.add(parent)
+            todo.extend(parents.get(parent, ()))
+    return found
+
+
 def build(terms: list[model.OntologyTerm]) -> OntologyModel:
     # ckg:Entity, the root of every entity class, is GraphQL's own ``Entity`` interface
     # (``entities.Entity``), not a generated type: leave it out, and its subclasses
     # become the top-level types.
+    # Only entity classes (under ckg:Entity) become types: ckg:Sentence is part of an
+    # article's text, served by ``Article.sentences``.
+    parents = {t.iri: t.parents for t in terms if t.kind == "class"}
     classes = {t.iri: ClassSpec(iri=t.iri, comment=t.comment or f"A {local(t.iri)}.")
-               for t in terms if t.kind == "class" and t.iri != _ROOT}
+               for t in terms if t.kind == "class" and t.iri != _ROOT and _ROOT in _ancestors(t.iri, parents)}
     for t in terms:
         if t.kind == "class" and t.iri in classes:
             classes[t.iri].parents = [p for p in t.parents if p in classes]

@@ -179,3 +179,34 @@ def test_the_python_api_refuses_an_entity_bomb_in_bounded_memory(bomb: Path) -> 
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 3 and all("entity bomb" in line for line in lines), result.stdout
+
+
+# ------------------------------------------------------------------ chipkg ingest
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def test_ingest_adds_an_article_with_its_facts_once(tmp_path: Path) -> None:
+    store = f"oxigraph:{tmp_path / 'store'}"
+    text, facts = str(DATA / "acme-article.txt"), str(DATA / "acme-article.ttl")
+    first = chipkg("ingest", text, "--facts", facts, "--store", store)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("ingested ckr:acme-ships-x1: ") and "new triples" in first.stdout
+    exported = chipkg("export", "--entity", "acme-ships-x1", "--store", store)
+    assert "Acme makes the X1 chip." in exported.stdout
+    assert_one_line_refusal(chipkg("ingest", text, "--facts", facts, "--store", store), "already has its text")
+    assert_one_line_refusal(chipkg("ingest", str(tmp_path / "missing.txt"), "--store", store), "missing.txt")
+    assert chipkg("export", "--entity", "acme-ships-x1", "--store", store).stdout == exported.stdout
+
+
+def test_ingest_refuses_evidence_the_text_does_not_hold(tmp_path: Path) -> None:
+    store = f"oxigraph:{tmp_path / 'store'}"
+    facts = tmp_path / "facts.ttl"
+    facts.write_text((DATA / "acme-article.ttl").read_text().replace("Acme makes the X1 chip.", "Acme rules."))
+    result = chipkg("ingest", str(DATA / "acme-article.txt"), "--facts", str(facts), "--store", store)
+    assert result.returncode == 1
+    assert "'Acme rules.': the evidence is not, verbatim, a sentence of the article it cites" in result.stderr
+    assert result.stderr.strip().endswith("nothing was changed")
+    assert "acme" not in chipkg("export", "--store", store).stdout.lower()
+    memory = chipkg("ingest", str(DATA / "acme-article.txt"), "--store", "memory")
+    assert memory.returncode == 2 and "persistent store" in memory.stderr

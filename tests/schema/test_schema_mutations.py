@@ -24,10 +24,21 @@ def fact(subject: str, predicate: str, obj: str, evidence: str = HUAWEI_COMPETES
                       "source": "h20-article", "paragraph": 5, **extra}}
 
 
+ADD_ARTICLE = """mutation($input: AddArticleInput!) { addArticle(input: $input) {
+  __typename id label ... on Article { text sentences { id index paragraph text facts { predicate target { id } } } } } }"""
+DATA = __import__("pathlib").Path(__file__).parents[1] / "data"
+
+
+def article_input(**extra) -> dict:
+    return {"input": {"text": (DATA / "acme-article.txt").read_text(encoding="utf-8"),
+                      "facts": (DATA / "acme-article.ttl").read_text(encoding="utf-8"), **extra}}
+
+
 WRITES = [
     ("addEntity", ADD_ENTITY, {"input": {"type": "Company", "label": "Cambricon", "labelJa": "カンブリコン"}}),
     ("addFact", ADD_FACT, fact("huawei", "competesWith", "alibaba")),
     ("removeFact", REMOVE_FACT, {"subject": "nvidia", "predicate": "makes", "object": "h20"}),
+    ("addArticle", ADD_ARTICLE, article_input()),
 ]
 
 
@@ -188,3 +199,40 @@ def test_remove_fact_that_is_not_there(graph, gql_errors, error_codes, variables
     before = graph.export()
     assert error_codes(gql_errors(REMOVE_FACT, kg=graph, authorized=True, **variables)) == {code}
     assert graph.export() == before
+
+
+def test_add_article_stores_the_text_and_links_each_fact_to_its_sentence(graph, execute):
+    result = execute(graph, ADD_ARTICLE, article_input(), authorized=True)
+    assert result.errors is None
+    article = result.data["addArticle"]
+    assert (article["__typename"], article["id"], article["label"]) == ("Article", "acme-ships-x1", "Acme ships the X1")
+    assert article["text"] == article_input()["input"]["text"]
+    sentences = article["sentences"]
+    assert [(s["index"], s["paragraph"]) for s in sentences] == [(0, 0), (1, 1), (2, 1), (3, 2), (4, 2)]
+    assert sentences[1]["id"] == "https://w3id.org/chipkg/resource/acme-ships-x1#sentence-1"
+    assert sentences[1]["facts"] == [{"predicate": "makes", "target": {"id": "x1"}}]
+    assert sentences[3]["facts"] == [{"predicate": "competesWith", "target": {"id": "nvidia"}}]
+    assert sentences[2]["facts"] == []
+
+
+@pytest.mark.parametrize(("variables", "code", "words"), [
+    (article_input(text=""), "BAD_USER_INPUT", "empty"),
+    ({"input": {**article_input()["input"], "facts": article_input()["input"]["facts"]
+                .replace("ckg:paragraph 1", "ckg:paragraph 99")}}, "VALIDATION_FAILED", "not in the paragraph"),
+    ({"input": {**article_input()["input"], "facts": article_input()["input"]["facts"]
+                .replace("Acme makes the X1 chip.", "Acme makes chips.")}}, "VALIDATION_FAILED", "verbatim"),
+    ({"input": {**article_input()["input"], "facts": "not turtle"}}, "PARSE_ERROR", ""),
+])
+def test_a_refused_article_changes_nothing(graph, execute, variables, code, words):
+    before = graph.export()
+    result = execute(graph, ADD_ARTICLE, variables, authorized=True)
+    assert result.data is None
+    assert [e.extensions["code"] for e in result.errors] == [code], result.errors
+    assert words in result.errors[0].message
+    assert graph.export() == before and graph.version == 0
+
+
+def test_add_fact_refuses_a_paragraph_the_sentence_is_not_in(graph, execute):
+    result = execute(graph, ADD_FACT, fact("huawei", "competesWith", "alibaba", paragraph=99), authorized=True)
+    assert [e.extensions["code"] for e in result.errors] == ["VALIDATION_FAILED"]
+    assert "not in the paragraph" in result.errors[0].message
