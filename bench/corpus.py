@@ -31,7 +31,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/corpus.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pyoxigraph as ox
+
 from bench import names
+from chipkg.graph.articles import text_triples
 
 CKG = "https://w3id.org/chipkg/ontology#"
 CKR = "https://w3id.org/chipkg/resource/"
@@ -333,7 +336,14 @@ class Generator:
         self.add(slug, "dcterms:title", ("lit", title, "@ja"))
         self.add(slug, "dcterms:language", ("lit", "ja", ""))
         self.add(slug, "ckg:sourceFile", ("lit", source, ""))
-        self.corpus.articles[source] = "\n".join([title, *paragraphs]) + "\n"
+        text = "\n".join([title, *paragraphs]) + "\n"
+        self.corpus.articles[source] = text
+        # The text is data, as `chipkg ingest` writes it: what evidence is checked against.
+        for t in text_triples(CKR + slug, text, "ja"):
+            o = ("iri", t.object.value) if isinstance(t.object, ox.NamedNode) else (
+                "lit", t.object.value, f"@{t.object.language}" if t.object.language
+                else f"^^{_compact(t.object.datatype.value)}")
+            self.add(t.subject.value[len(CKR):], _compact(t.predicate.value), o)
 
     def generate(self) -> Corpus:
         self.entities()
@@ -355,6 +365,13 @@ class Generator:
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _compact(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    raise ValueError(f"no prefix for {iri}")
 
 
 def _expand(name: str) -> str:
@@ -397,7 +414,7 @@ def to_turtle(corpus: Corpus) -> str:
         if slug != current:
             if current is not None:
                 out.append(" .\n")
-            out.append(f"\nckr:{slug} {p} {o}")
+            out.append(f"\n<{CKR}{slug}> {p} {o}" if "#" in slug else f"\nckr:{slug} {p} {o}")
             current = slug
         else:
             out.append(f" ;\n    {p} {o}")
