@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from chipkg import seed
 
 from bench.queries import object_properties
 
@@ -93,33 +92,45 @@ def plan_leaf(store: ox.Store, count: int, rng: random.Random) -> Plan:
                 [(_slug(a), "competesWith", _slug(b)) for a, b in pairs])
 
 
-def articles(store: ox.Store, count: int) -> list[str]:
-    # Not an article whose text chipkg ships (the seed's): add_fact checks evidence against it.
-    source_file = "https://w3id.org/chipkg/ontology#sourceFile"
-    rows = _rows(store, f"SELECT ?a ?f WHERE {{ ?a a <{ARTICLE}> OPTIONAL {{ ?a <{source_file}> ?f }} }}")
-    return [r["a"].value for r in rows if r["f"] is None or not _shipped(r["f"].value)][:count]
+@dataclass(frozen=True)
+class Source:
+    """A sentence a bench write cites: add_fact's evidence must be one of its article's
+    sentences, in its paragraph."""
+
+    article: str
+    sentence: str
+    lang: str
+    paragraph: int
 
 
-def _shipped(file_name: str) -> bool:
-    try:
-        seed.article_text(file_name)
-    except (FileNotFoundError, ValueError, OSError):
-        return False
-    return True
+def articles(store: ox.Store, count: int) -> list[Source]:
+    """Sentences of up to ``count`` articles, one each."""
+    ckg = "https://w3id.org/chipkg/ontology#"
+    rows = _rows(store, f"""SELECT ?a (SAMPLE(?s) AS ?one) WHERE {{
+                              ?s <http://purl.org/dc/terms/isPartOf> ?a ; <{ckg}paragraph> ?p }}
+                            GROUP BY ?a ORDER BY ?a LIMIT {count}""")
+    found = []
+    for row in rows:
+        sentence = row["one"]
+        (text,) = [t.object for t in store.quads_for_pattern(sentence, ox.NamedNode(ckg + "text"), None)]
+        (paragraph,) = [t.object for t in store.quads_for_pattern(sentence, ox.NamedNode(ckg + "paragraph"), None)]
+        found.append(Source(row["a"].value, text.value, text.language or "", int(paragraph.value)))
+    return found
 
 
 def _slug(iri: str) -> str:
     return iri.removeprefix(CKR)
 
 
-def run(kg: object, plan: Plan, sources: list[str]) -> tuple[list[float], list[float]]:
+def run(kg: object, plan: Plan, sources: list[Source]) -> tuple[list[float], list[float]]:
     """Milliseconds per ``add_fact`` and per raw ``INSERT DATA`` of the same triples."""
     store: ox.Store = kg.store._store  # type: ignore[attr-defined]  # the same pyoxigraph store
     chipkg, anchor = [], []
     for i, (s, p, o) in enumerate(plan.facts):
         source = sources[i % len(sources)]
         started = time.perf_counter()
-        kg.add_fact(s, p, o, evidence=f"bench write {i}", source_id=_slug(source), paragraph=1)  # type: ignore[attr-defined]
+        kg.add_fact(s, p, o, evidence=source.sentence, source_id=_slug(source.article),  # type: ignore[attr-defined]
+                    paragraph=source.paragraph, lang=source.lang)
         chipkg.append((time.perf_counter() - started) * 1000)
         written = _written(store, s, p, o)
         if len(written) < 2:

@@ -44,7 +44,8 @@ def test_a_write_changes_the_etag_and_the_answer() -> None:
         count = before.json()["data"]["entity"]["relations"]["totalCount"]
         write = http.post("/graphql", headers={"authorization": f"Bearer {TOKEN}"}, json={"query": """
             mutation { addFact(input: {subject: "huawei", predicate: "competesWith", object: "nvidia",
-              evidence: "NvidiaのH20チップ", source: "h20-article", paragraph: 0}) { predicate } }"""})
+              evidence: "Nvidia H20チップ:米国の政策転換と安全保障の懸念の中で中国AIを加速",
+              source: "h20-article", paragraph: 0}) { predicate } }"""})
         assert write.json().get("errors") is None, write.json()
         stale = http.get("/graphql", params=QUERY, headers={"if-none-match": before.headers["etag"]})
         assert stale.status_code == 200  # the old ETag no longer matches

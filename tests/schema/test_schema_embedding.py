@@ -42,6 +42,9 @@ ckr:acme-makes-acme-x1 a rdf:Statement ;
     prov:wasDerivedFrom ckr:tiny-news .
 """
 
+# The article's text: the evidence above is its second line (paragraph 1).
+TINY_TEXT = "Tiny news\nAcme Semiconductor makes the X1 accelerator.\n"
+
 QUERY = """{
   companies { totalCount nodes { id label ja: label(lang: "ja") products { id } } }
   chips { nodes { id ... on Chip { maker { id label } } } }
@@ -56,8 +59,9 @@ QUERY = """{
 def tiny() -> KnowledgeGraph:
     kg = KnowledgeGraph(seed_data=False)
     assert kg.stats().entities == 0  # the ontology only: no article, no entity
-    result = kg.add(TINY)
-    assert result.added == 19 and result.removed == 0
+    before = len(kg.store)
+    kg.add_article(TINY_TEXT, TINY)
+    assert len(kg.store) - before == 19 + 1 + 2 * 5  # the facts, the text, two sentences of 5 triples
     return kg
 
 
@@ -97,7 +101,7 @@ def test_the_same_schema_serves_two_graphs_apart(tiny, new_graph):
 
 def test_writes_through_the_schema_land_in_the_embedders_graph():
     kg = KnowledgeGraph(seed_data=False)
-    kg.add(TINY)
+    kg.add_article(TINY_TEXT, TINY)
     schema = build_schema()
     mutation = 'mutation { addEntity(input: {type: "Company", label: "Beta Chips", labelJa: "ベータ"}) { id } }'
     refused = asyncio.run(schema.execute(mutation, context_value=Context.for_request(kg)))
@@ -119,7 +123,7 @@ ckr:beta a ckg:Company ; rdfs:label "Beta"@en , "ベータ"@ja ; ckg:competesWit
 def test_a_fact_without_evidence_is_refused_by_the_embedders_graph():
     """The shapes guard an embedder's graph too, though it has no seed: no statement, no fact."""
     kg = KnowledgeGraph(seed_data=False)
-    kg.add(TINY)
+    kg.add_article(TINY_TEXT, TINY)
     before = kg.export()
     with pytest.raises(ValidationFailed, match="no rdf:Statement"):
         kg.add(UNEVIDENCED)

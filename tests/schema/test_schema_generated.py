@@ -12,6 +12,7 @@ from graphql import GraphQLInterfaceType, GraphQLObjectType
 
 EXTRA = """
 ckg:Fab a owl:Class ;
+    rdfs:subClassOf ckg:Entity ;
     rdfs:label "Fab"@en , "工場"@ja ;
     rdfs:comment "A semiconductor fabrication plant."@en .
 
@@ -118,7 +119,7 @@ def test_a_fact_to_a_resource_without_class_has_the_resource_type(gql):
 @pytest.mark.parametrize(("extra", "message"), [
     ('ckg:label a owl:ObjectProperty ; rdfs:comment "x"@en ; rdfs:domain ckg:Company ; rdfs:range ckg:Person .',
      "would hide the Entity fields"),
-    ('ckg:Fact a owl:Class ; rdfs:comment "A fact."@en .', "Query.facts"),
+    ('ckg:Fact a owl:Class ; rdfs:subClassOf ckg:Entity ; rdfs:comment "A fact."@en .', "Query.facts"),
 ])
 def test_an_ontology_term_that_would_shadow_a_field_is_refused(tmp_path, extra, message):
     path = tmp_path / "ontology.ttl"
