@@ -39,15 +39,17 @@ reliability: $(STAMP)
 run: $(STAMP)
 	$(BIN)/chipkg serve
 
-# The browser tests (tests/browser) drive Debian's chromium with chromium-driver. Installed
-# here when missing and apt-get can (as root); otherwise those tests skip and say why.
+# The browser tests (tests/browser) drive Debian's chromium with chromium-driver, and the export
+# tests cross-check Turtle with raptor's `rapper`. Installed here when missing and apt-get can
+# (as root); otherwise those tests skip and say why.
 browser:
-	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+		&& command -v rapper >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		echo "installing chromium and chromium-driver for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
-			|| echo "could not install chromium: the browser tests will skip"; \
-	else echo "chromium or chromedriver missing and apt-get unavailable (or not root): the browser tests will skip"; fi
+		echo "installing chromium, chromium-driver and raptor2-utils for the browser and export tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver raptor2-utils) \
+			|| echo "could not install them: the browser and rapper tests will skip"; \
+	else echo "chromium, chromedriver or rapper missing and apt-get unavailable (or not root): their tests will skip"; fi
 
 test: $(STAMP) browser
 	$(BIN)/lint-imports

@@ -70,6 +70,7 @@ from .terms import (
     parse_triples,
     rdf_format,
     to_rdflib_graph,
+    utf8,
     without_ontology,
 )
 from .validation import Validator
@@ -364,6 +365,9 @@ class KnowledgeGraph:
 
 
     def _validated_write(self, remove: list[ox.Triple], add: list[ox.Triple]) -> WriteResult:
+        for t in add:  # strings from Python callers may hold lone surrogates the store cannot encode
+            for term in (t.subject, t.predicate, t.object):
+                utf8(term.value, compact(t.subject.value))
         # The checks stage the write in scratch graphs of the store: a store write too, so
         # a full disk shows (and recovers) here as well as at the commit.
         violations = self._stored(lambda: self.write_checks.check(self.store, remove, add))
@@ -419,6 +423,11 @@ class KnowledgeGraph:
                    alt_labels: Iterable[LangString] = (), attributes: dict[str, Iterable[LangString]] | None = None) -> Entity:
         """Mint a resource (slug from the English label unless ``entity_id`` is given) and add it."""
         cls = self.class_iri(class_name)
+        alt_labels = list(alt_labels)
+        attributes = {p: list(vs) for p, vs in (attributes or {}).items()}
+        for text in (label_en, label_ja, *(a.value for a in alt_labels),
+                     *(v.value for vs in attributes.values() for v in vs)):
+            utf8(text, "a label or value")
         with self._gate.writing:
             if entity_id is not None:
                 iri = iri_of(check_slug(entity_id))
@@ -435,7 +444,7 @@ class KnowledgeGraph:
                        ox.Triple(node, ox.NamedNode(_LABEL), ox.Literal(label_ja, language="ja"))]
             for alt in alt_labels:
                 triples.append(ox.Triple(node, ox.NamedNode(_ALT), _literal(alt)))
-            for predicate, values in (attributes or {}).items():
+            for predicate, values in attributes.items():
                 triples.extend(ox.Triple(node, ox.NamedNode(predicate), _literal(v)) for v in values)
             self._validated_write([], triples)
             return self.entity(iri)
@@ -444,6 +453,7 @@ class KnowledgeGraph:
                  paragraph: int | None = None, lang: str | None = None) -> Relation:
         """State a fact with the sentence it came from; the evidence must be in the source."""
         p = self.predicate_iri(predicate)
+        utf8(evidence, "the evidence")
         s, o, source = iri_of(subject_id), iri_of(object_id), iri_of(source_id)
         with self._gate.writing:
             for entity_id, iri in ((subject_id, s), (object_id, o)):
@@ -471,6 +481,7 @@ class KnowledgeGraph:
         """
         if not text.strip():
             raise InvalidInput("the article text is empty")
+        utf8(text, "the article text")
         triples = _as_triples(facts, fmt) if facts else []
         described = sorted({t.subject.value for t in triples if t.predicate == _TYPE
                             and t.object.value == str(CKG.Article)})

@@ -48,6 +48,15 @@ def format_for_file(path: str) -> ox.RdfFormat:
     return fmt
 
 
+def utf8(text: str, source: str = "input") -> bytes:
+    """The text as UTF-8; a lone surrogate (which no UTF-8 store can hold) is the caller's error."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(f"{source}: a lone surrogate (U+{ord(text[exc.start]):04X}) at character "
+                           f"{exc.start} is not Unicode text") from None
+
+
 def parse_triples(data: str | bytes, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
                   source: str = "input", *, blank_nodes: bool = False) -> list[ox.Triple]:
     """Parse RDF text into default-graph triples, refusing what chipkg cannot store faithfully.
@@ -56,6 +65,8 @@ def parse_triples(data: str | bytes, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
     as an id), and so are named graphs; remote JSON-LD contexts are never fetched
     (pyoxigraph has no document loader set). RDF/XML is checked for entity bombs first.
     """
+    if isinstance(data, str):
+        data = utf8(data, source)
     if fmt == ox.RdfFormat.RDF_XML:
         check_rdfxml(data, source)
     try:

@@ -501,3 +501,20 @@ def test_stats(seed_kg: KG) -> None:
         assert stats.by_class.get(CKG + cls, 0) > 0, cls
     assert stats.entities == sum(stats.by_class.values())
     assert stats.by_predicate[CKG + "makes"] == sum(1 for t in triples if t.predicate.value == CKG + "makes")
+
+
+@pytest.mark.parametrize("write", [
+    lambda kg: kg.add_entity("Company", "Bad\ud800name", "悪い"),
+    lambda kg: kg.add_entity("Company", "Fine", "良い", alt_labels=[LangString("x\udfff", "en")]),
+    lambda kg: kg.add_fact("nvidia", "makes", "h20", evidence="\ud800", source_id="h20-article"),
+    lambda kg: kg.add_article("Title\nA lone \ud800 surrogate.", article_id="h20-article"),
+    lambda kg: kg.add('<https://w3id.org/chipkg/resource/x> <http://www.w3.org/2000/01/rdf-schema#label> "\ud800"@en .'),
+], ids=["label", "alias", "evidence", "article", "turtle"])
+def test_a_lone_surrogate_is_the_callers_error_and_changes_nothing(fresh_kg, write) -> None:
+    """Python strings may hold lone surrogates; no UTF-8 store can, so each write path says
+    so plainly (InvalidInput) instead of raising UnicodeEncodeError from deep inside."""
+    kg = fresh_kg()
+    before = len(kg.store)
+    with pytest.raises(InvalidInput, match="lone surrogate"):
+        write(kg)
+    assert len(kg.store) == before
