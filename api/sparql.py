@@ -133,7 +133,11 @@ def answer(store: object, query: str, accept: str | None, *, max_bytes: int,
            deadline: float = float("inf"), timeout: float = 0.0) -> tuple[bytes, str]:
     """Run and serialise one checked query; the body and its media type. A remote store
     is given what is left of the deadline as its HTTP timeout."""
-    options = {"timeout": max(0.1, deadline - time.monotonic())} if getattr(store, "remote", False) else {}
+    # chipkg's data is the default graph; named graphs in a local store are its own scratch
+    # space (a write being checked, a load being staged), never anyone's answer: the query
+    # sees the default graph only, whatever FROM or GRAPH it names.
+    options: dict[str, object] = {"timeout": max(0.1, deadline - time.monotonic())} \
+        if getattr(store, "remote", False) else {"default_graph": ox.DefaultGraph(), "named_graphs": []}
     try:
         result = store.query(query, **options)  # type: ignore[attr-defined]
     except SyntaxError as exc:

@@ -235,3 +235,29 @@ def test_healthz_answers_while_an_export_runs() -> None:
     # Order, not speed: asked 0.1 s into a 1 s export, /healthz answers first unless the
     # export holds the event loop.
     assert finished == ["healthz", "export"]
+
+
+def test_sparql_sees_the_default_graph_only(make_client) -> None:
+    """Named graphs in a local store are chipkg's scratch space (a write being checked, a
+    load being staged): /sparql never shows them, whatever FROM or GRAPH a query names."""
+    kg = KnowledgeGraph()
+    kg.store.update("INSERT DATA { GRAPH <urn:chipkg:write:demo:added> { <urn:x:s> <urn:x:p> <urn:x:o> } }")
+    try:
+        with make_client(kg=kg) as client:
+            graphs = client.get("/sparql", params={"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                                headers={"Accept": "application/sparql-results+json"})
+            assert graphs.status_code == 200 and graphs.json()["results"]["bindings"] == []
+            for query in ("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                          "SELECT ?s FROM <urn:chipkg:write:demo:added> WHERE { ?s ?p ?o }",
+                          "SELECT ?g FROM NAMED <urn:chipkg:write:demo:added> WHERE { GRAPH ?g { ?s ?p ?o } }"):
+                answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+                if answer.status_code == 400:  # the guard refuses FROM outright
+                    assert answer.json()["error"]["code"] == "SPARQL_REFUSED"
+                    continue
+                assert answer.status_code == 200, answer.text
+                rows = answer.json()["results"]["bindings"]
+                assert all("urn:x:" not in str(row) and "urn:chipkg:write" not in str(row) for row in rows), rows
+            data = client.get("/sparql", params={"query": "ASK { <https://w3id.org/chipkg/resource/nvidia> ?p ?o }"})
+            assert data.json()["boolean"] is True  # the default graph is still there
+    finally:
+        kg.close()
