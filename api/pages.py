@@ -29,7 +29,7 @@ _TYPE = ox.NamedNode(str(RDF.type))
 
 def home_view(kg: KnowledgeGraph) -> str:
     """The home page: how many resources each class has (its direct instances)."""
-    classes = [t for t in kg.ontology_terms() if t.kind == "class"]
+    classes = [t for t in kg.ontology_terms() if t.kind == "class" and t.iri in kg.classes]  # entity classes
     counts = {t.iri: sum(1 for _ in kg.store.triples(None, _TYPE, ox.NamedNode(t.iri))) for t in classes}
     return render_home(counts, classes, len(kg.store))
 

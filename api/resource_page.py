@@ -14,7 +14,7 @@ from html import escape
 
 from ..graph import Entity, Evidence, Relation
 from ..graph.articles import Paragraph, Statement, sentence_anchor
-from ..graph.vocab import compact
+from ..graph.vocab import CKG, compact
 from .article_page import render_article_text
 from .html import Site, href, json_block, lang_values, link, name_link, page
 
@@ -100,7 +100,10 @@ def render_resource(entity: Entity, relations: Sequence[Relation], entities: Map
              ("Labels", lang_values(entity.labels))]
     if entity.alt_labels:
         facts.append(("Also known as", lang_values(entity.alt_labels)))
-    facts += [(f"<code>{escape(compact(p))}</code>", lang_values(v)) for p, v in entity.attributes.items()]
+    # An article's text is shown below, sentence by sentence, not as one more value here.
+    shown_below = {str(CKG.text)} if article is not None else set()
+    facts += [(f"<code>{escape(compact(p))}</code>", lang_values(v)) for p, v in entity.attributes.items()
+              if p not in shown_below]
     details = "".join(f"<dt>{term}</dt><dd>{value}</dd>" for term, value in facts)
     rows = [f"<tr><td>{name_link(r.subject, names, SITE)}</td><td><code>{escape(compact(r.predicate))}</code></td>"
             f"<td>{name_link(r.object, names, SITE)}</td><td>{evidence_list(r.evidence, names, SITE)}</td></tr>"

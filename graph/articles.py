@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .errors import Violation
 from .model import Entity, Evidence
 from .store import TripleStore
 from .terms import int_value
-from .vocab import CKG, PROV, RDF, XSD
+from .vocab import CKG, PROV, RDF, XSD, compact
 
 _TYPE = ox.NamedNode(str(RDF.type))
 PART_OF = ox.NamedNode("http://purl.org/dc/terms/isPartOf")
@@ -33,6 +34,7 @@ _TEXT = ox.NamedNode(str(CKG.text))
 _PARAGRAPH = ox.NamedNode(str(CKG.paragraph))
 _INDEX = ox.NamedNode(str(CKG.sentenceIndex))
 _INTEGER = ox.NamedNode(str(XSD.integer))
+_ARTICLE = ox.NamedNode(str(CKG.Article))
 _STATEMENT = ox.NamedNode(str(RDF.Statement))
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 # A sentence ends after one of these (Japanese full stops, ! and ?), or after a Latin "."
@@ -66,9 +68,11 @@ def sentence_anchor(sentence: str) -> str:
 
 
 def split_sentences(text: str) -> list[Paragraph]:
-    """The text's non-empty lines as paragraphs, each cut into sentences after a full stop."""
+    """The text's non-empty lines as paragraphs, each cut into sentences after a full stop.
+    A line ends at "\n" only: ``str.splitlines`` also breaks at U+2028, form feeds and the
+    like, which would shift every later paragraph number from the line a reader counts."""
     paragraphs = []
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(text.split("\n")):  # lines end at \n only (\r\n too: strip() drops the \r)
         line = line.strip()
         if not line:
             continue
@@ -118,6 +122,74 @@ def _latin_stop(line: str, i: int) -> bool:
     return line[i] == "." and line[i + 1:i + 2] in (" ", "") and (before.islower() or before.isdigit())
 
 
+def text_problems(store: TripleStore, remove: Sequence[ox.Triple], add: Sequence[ox.Triple]) -> list[Violation]:
+    """Why a write may not touch these article texts, if it may not.
+
+    Evidence is checked against an article's sentences, so the sentences must be what the
+    article's text says: they are written once, all together and exactly as
+    ``text_triples`` cuts the text (``add_article``, ``chipkg ingest``, or loading an
+    export that holds them), and never edited or removed. Otherwise anyone who may write
+    could invent a "sentence" and then quote it.
+    """
+    sentences = _sentence_nodes(store, [*remove, *add])
+    articles_added = {t.subject for t in add if t.predicate == _TYPE and t.object == _ARTICLE}
+
+    def is_text(t: ox.Triple) -> bool:
+        return (t.predicate in (PART_OF, _INDEX) or (t.predicate == _TYPE and t.object == _SENTENCE)
+                or t.subject in sentences
+                or (t.predicate == _TEXT and (t.subject in articles_added or _is_article(store, t.subject))))
+
+    changed = [t for t in remove if is_text(t)]
+    if changed:
+        return [Violation(focus=compact(changed[0].subject.value), message=_WRITTEN_ONCE)]
+    by_article: dict[ox.NamedNode, set[ox.Triple]] = defaultdict(set)
+    part_of = {t.subject: t.object for t in add if t.predicate == PART_OF}
+    for t in add:
+        if not is_text(t):
+            continue
+        article = t.subject if t.predicate == _TEXT and t.subject not in sentences else \
+            part_of.get(t.subject) or next((p.object for p in store.triples(t.subject, PART_OF, None)), None)
+        if not isinstance(article, ox.NamedNode):
+            return [Violation(focus=compact(t.subject.value),
+                              message="a sentence is part of an article's text: add it with the article (add_article)")]
+        by_article[article].add(t)
+    problems = []
+    for article, written in sorted(by_article.items(), key=lambda kv: kv[0].value):
+        if any(True for _ in store.triples(article, _TEXT, None)) or any(True for _ in store.triples_to(PART_OF, [article])):
+            problems.append(Violation(focus=compact(article.value), message=_WRITTEN_ONCE))
+            continue
+        texts = [t.object for t in written if t.subject == article and t.predicate == _TEXT]
+        if len(texts) != 1 or not isinstance(texts[0], ox.Literal):
+            problems.append(Violation(focus=compact(article.value),
+                                      message="sentences need their article's text (one ckg:text): add both with add_article"))
+            continue
+        text = texts[0]
+        if written != set(text_triples(article.value, text.value, text.language or "")):
+            problems.append(Violation(focus=compact(article.value), message=(
+                "these sentences are not the ones chipkg cuts from the article's text (ckg:text); "
+                "give the text alone, with add_article or chipkg ingest, and chipkg writes its sentences")))
+    return problems
+
+
+_WRITTEN_ONCE = ("an article's text and its sentences are written once, with the article (add_article, "
+                 "chipkg ingest); they cannot be changed or removed")
+
+
+def _sentence_nodes(store: TripleStore, triples: Sequence[ox.Triple]) -> set[ox.NamedNode | ox.BlankNode]:
+    """The subjects that are sentences, by what the write or the store says of them."""
+    found = {t.subject for t in triples if t.predicate in (PART_OF, _INDEX)
+             or (t.predicate == _TYPE and t.object == _SENTENCE)}
+    for subject in {t.subject for t in triples} - found:
+        if any(True for _ in store.triples(subject, _TYPE, _SENTENCE)) or \
+                any(True for _ in store.triples(subject, PART_OF, None)):
+            found.add(subject)
+    return found
+
+
+def _is_article(store: TripleStore, node: ox.NamedNode | ox.BlankNode) -> bool:
+    return any(True for _ in store.triples(node, _TYPE, _ARTICLE))
+
+
 def article_text(article: Entity) -> str | None:
     """The article's text, from the graph (``ckg:text``); None if it has none."""
     texts = article.attributes.get(str(CKG.text), ())
@@ -160,5 +232,5 @@ def statements_from(store: TripleStore, article_iri: str) -> list[Statement]:
     return sorted(statements, key=lambda s: (min((e.paragraph or 0 for e in s.evidence), default=0), s.iri))
 
 
-__all__ = ["PART_OF", "Paragraph", "Statement", "article_text", "sentence_iri", "text_triples", "read_statement", "sentence_anchor", "split_sentences",
-           "statements_from"]
+__all__ = ["PART_OF", "Paragraph", "Statement", "article_text", "read_statement", "sentence_anchor", "sentence_iri",
+           "split_sentences", "statements_from", "text_problems", "text_triples"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .articles import PART_OF
+from .articles import PART_OF, text_problems
 from .errors import InvalidInput, ValidationFailed, Violation
 from .shacl_sparql import ShapeChecks
 from .. import seed
@@ -26,7 +26,7 @@ from .store import OxigraphStore, TripleStore
 from .rdfxml import check_rdfxml
 from .terms import format_for_file
 from .validation import Validator
-from .vocab import CKG, ONTOLOGY_IRI, compact
+from .vocab import CKG, ONTOLOGY_IRI, RDF, compact
 
 STAGE = "urn:chipkg:staging"
 _SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
@@ -100,6 +100,29 @@ def _vocabulary_problems(store: TripleStore, terms: frozenset[str]) -> list[Viol
     return sorted(problems, key=str)
 
 
+def _staged_text(stage: TripleStore) -> list[ox.Triple]:
+    """The staged triples that write article texts and sentences and are not stored yet
+    (the stage's default graph holds what the store says of the staged nodes): what
+    ``text_problems`` must see. A file of facts alone yields none."""
+    ckg, part_of = str(CKG._NS), PART_OF.value
+    rows = stage.query(f"""SELECT ?s ?p ?o WHERE {{
+        {{ SELECT DISTINCT ?s WHERE {{
+             {{ GRAPH <{STAGE}> {{ ?s <{part_of}> ?x }} }} UNION {{ GRAPH <{STAGE}> {{ ?s <{ckg}sentenceIndex> ?x }} }}
+             UNION {{ GRAPH <{STAGE}> {{ ?s a <{ckg}Sentence> }} }}
+             UNION {{ GRAPH <{STAGE}> {{ ?s ?y ?z }} ?s a <{ckg}Sentence> }}
+             UNION {{ GRAPH <{STAGE}> {{ ?s <{ckg}text> ?t ; a <{ckg}Article> }} }}
+             UNION {{ GRAPH <{STAGE}> {{ ?s <{ckg}text> ?t }} ?s a <{ckg}Article> }} }} }}
+        GRAPH <{STAGE}> {{ ?s ?p ?o }}
+        FILTER NOT EXISTS {{ ?s ?p ?o }} }}""")
+    found = [ox.Triple(row["s"], row["p"], row["o"]) for row in rows]  # type: ignore[attr-defined]
+    # Of an article, only its text (and that it is an article) matters here; its other
+    # staged triples are facts about it.
+    articles = {t.subject for t in found if t.predicate.value == ckg + "text"} - \
+        {t.subject for t in found if t.predicate == PART_OF}
+    return [t for t in found if t.subject not in articles or t.predicate.value == ckg + "text"
+            or (t.predicate.value == str(RDF.type) and t.object.value == ckg + "Article")]
+
+
 def _context(store: TripleStore, stage: OxigraphStore, batch: int = 5000) -> int:
     """Copy into the stage's default graph what the main store says about the staged
     nodes (their triples, the statements about them, an article's sentences), so checks see both."""
@@ -153,7 +176,7 @@ def bulk_load(store: TripleStore, validator: Validator, checks: ShapeChecks, pat
     copied = _context(store, stage)
     say(f"checking {staged:,} staged triples against the ontology, the shapes and "
         f"{copied:,} stored triples they touch", None)
-    problems = _vocabulary_problems(stage, validator.terms)
+    problems = _vocabulary_problems(stage, validator.terms) or text_problems(store, [], _staged_text(stage))
     if problems:
         raise ValidationFailed(problems)
     violations = checks.run(stage, scope=STAGE)  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ import rdflib
 import rdflib.collection
 
 from .. import seed
-from .articles import article_text, text_triples
+from .articles import article_text, text_problems, text_triples
 from .bulk import bulk_load
 from .errors import (
     InvalidInput,
@@ -81,6 +81,7 @@ from .write_check import WriteChecks
 
 T = TypeVar("T")
 _TYPE = ox.NamedNode(str(RDF.type))
+_TEXT = ox.NamedNode(str(CKG.text))
 _LABEL = str(RDFS.label)
 _ALT = str(SKOS.altLabel)
 _SUBJECT = ox.NamedNode(str(RDF.subject))
@@ -365,9 +366,9 @@ class KnowledgeGraph:
 
 
     def _validated_write(self, remove: list[ox.Triple], add: list[ox.Triple]) -> WriteResult:
-        for t in add:  # strings from Python callers may hold lone surrogates the store cannot encode
-            for term in (t.subject, t.predicate, t.object):
-                utf8(term.value, compact(t.subject.value))
+        problems = text_problems(self.store, remove, add)
+        if problems:
+            raise ValidationFailed(problems)
         # The checks stage the write in scratch graphs of the store: a store write too, so
         # a full disk shows (and recovers) here as well as at the commit.
         violations = self._stored(lambda: self.write_checks.check(self.store, remove, add))
@@ -490,14 +491,16 @@ class KnowledgeGraph:
         elif len(described) == 1:
             iri = described[0]
         else:
-            raise InvalidInput("the facts describe no ckg:Article; give the article's id" if not described else
+            raise InvalidInput("the facts describe no ckg:Article; give the article's id (--id)" if not described else
                                f"the facts describe {len(described)} articles ({', '.join(map(compact, described))}); "
-                               "give the id of the one this text is")
+                               "give the id of the one this text is (--id)")
         node = ox.NamedNode(iri)
         with self._gate.writing:
             stored = self._read_entity(iri)
             if stored is None and iri not in described:
                 raise NotFound(f"no article {compact(iri)}: describe it (a ckg:Article with a dcterms:title) in the facts")
+            if stored is not None and str(CKG.Article) not in stored.types:
+                raise InvalidInput(f"{compact(iri)} is not a ckg:Article")
             if stored is not None and article_text(stored) is not None:
                 raise InvalidInput(f"{compact(iri)} already has its text; an article's text is written once")
             if lang is None:
@@ -547,9 +550,9 @@ class KnowledgeGraph:
             for ev in r.evidence:
                 triples += list(self.store.triples(ox.NamedNode(ev.statement), None, None))
                 articles.add(ev.source)
-        for article in sorted(articles):
+        for article in sorted(articles):  # what names the source; its whole text is its own page's
             triples += [t for t in self.store.triples(ox.NamedNode(article), None, None)
-                        if t.predicate == _TYPE or isinstance(t.object, ox.Literal)]
+                        if t.predicate == _TYPE or (isinstance(t.object, ox.Literal) and t.predicate != _TEXT)]
         return triples
 
     def ontology_triples(self) -> list[ox.Triple]:

@@ -138,9 +138,73 @@ def test_a_quoted_sentence_cannot_be_removed(fresh_kg: Callable[..., KnowledgeGr
     kg = fresh_kg()
     kg.add_article(*acme())
     quoted = list(kg.store.triples(ox.NamedNode(sentence_iri(ACME, 1)), None, None))
-    with pytest.raises(ValidationFailed, match="not, verbatim"):
+    with pytest.raises(ValidationFailed, match="written once"):
         kg.remove(quoted)
     assert len(list(kg.store.triples(ox.NamedNode(sentence_iri(ACME, 1)), None, None))) == len(quoted)
+
+
+INVENTED = ('<{article}#sentence-99> a ckg:Sentence ; <http://purl.org/dc/terms/isPartOf> <{article}> ; '
+            'ckg:paragraph 1 ; ckg:sentenceIndex 99 ; ckg:text "Acme bought Nvidia."@en . ')
+QUOTING = ('ckr:acme ckg:competesWith ckr:huawei . ckr:invented a rdf:Statement ; rdf:subject ckr:acme ; '
+           'rdf:predicate ckg:competesWith ; rdf:object ckr:huawei ; ckg:evidence "Acme bought Nvidia."@en ; '
+           'ckg:paragraph 1 ; prov:wasDerivedFrom <{article}> .')
+
+
+@pytest.mark.parametrize("how", ["add", "add_article", "load", "bulk_load", "untyped", "edit", "retype",
+                                 "drop the text"])
+def test_a_sentence_cannot_be_invented_edited_or_dropped(fresh_kg: Callable[..., KnowledgeGraph],
+                                                         ttl: Callable[[str], str], tmp_path: Path, how: str) -> None:
+    """Sentences are what evidence is checked against, so they are written once, exactly as
+    chipkg cuts the text, and never changed: else one could invent a sentence and quote it."""
+    kg = fresh_kg() if how != "bulk_load" else KnowledgeGraph.open(f"oxigraph:{tmp_path / 'store'}")
+    text, facts = acme()
+    if how != "add_article":
+        kg.add_article(text, facts)
+    before = len(kg.store)
+    invented = ttl(INVENTED.format(article=ACME) + QUOTING.format(article=ACME))
+    file = tmp_path / "invented.ttl"
+    file.write_text(invented, encoding="utf-8")
+    first = sentence_iri(ACME, 1)
+    writes = {
+        "add": lambda: kg.add(invented),
+        "add_article": lambda: kg.add_article(text, facts + INVENTED.format(article=ACME).replace(
+            "ckg:Sentence", "<https://w3id.org/chipkg/ontology#Sentence>").replace(
+            "ckg:", "<https://w3id.org/chipkg/ontology#").replace("paragraph 1", "paragraph> 1").replace(
+            "sentenceIndex 99", "sentenceIndex> 99").replace("text \"", "text> \"")),
+        "load": lambda: kg.load([file]),
+        "bulk_load": lambda: kg.bulk_load([file]),
+        "untyped": lambda: kg.add(ttl(INVENTED.format(article=ACME).replace("a ckg:Sentence ;", "")
+                                      + QUOTING.format(article=ACME))),
+        "edit": lambda: kg.add(ttl(f'<{first}> ckg:text "Acme bought Nvidia."@en .')),
+        "retype": lambda: kg.remove(ttl(f"<{first}> a ckg:Sentence .")),
+        "drop the text": lambda: kg.remove([t for t in kg.store.triples(ox.NamedNode(ACME), None, None)
+                                            if t.predicate.value.endswith("#text")]),
+    }
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            writes[how]()
+        assert any("written once" in v.message or "not the ones chipkg cuts" in v.message
+                   or "part of an article's text" in v.message for v in refused.value.violations), refused.value
+        assert len(kg.store) == before
+    finally:
+        if how == "bulk_load":
+            kg.close()
+
+
+def test_an_export_with_articles_loads_into_a_new_store(fresh_kg: Callable[..., KnowledgeGraph],
+                                                        tmp_path: Path) -> None:
+    """Sentences written as chipkg cuts them go in with their text: a whole export loads back."""
+    kg = fresh_kg()
+    kg.add_article(*acme())
+    dump = tmp_path / "dump.nt"
+    dump.write_bytes(kg.export("nt"))
+    target = KnowledgeGraph.open(f"oxigraph:{tmp_path / 'store'}", seed_data=False)
+    try:
+        assert target.bulk_load([dump]).added > 1000
+        assert article_text(target.entity("acme-ships-x1")) == acme()[0]
+        assert target.validate() == []
+    finally:
+        target.close()
 
 
 @pytest.mark.parametrize(("call", "error", "message"), [
