@@ -27,8 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..graph import (ChipKGError, InvalidInput, NotFound, QueryTooLarge, StoreError, Unauthenticated,
-                     ValidationFailed)
+from ..graph import ChipKGError, InvalidInput, NotFound, QueryTooLarge, StoreError, Unauthenticated, ValidationFailed
 
 # Most specific first: the first class an error is an instance of decides.
 STATUS_BY_ERROR: tuple[tuple[type[ChipKGError], int], ...] = (
@@ -110,5 +109,5 @@ EXCEPTION_HANDLERS = {
     Exception: _on_unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "HTTPError", "STATUS_BY_ERROR", "chipkg_error_response", "error_response",
+__all__ = ["EXCEPTION_HANDLERS", "STATUS_BY_ERROR", "HTTPError", "chipkg_error_response", "error_response",
            "status_for"]

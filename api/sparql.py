@@ -74,7 +74,7 @@ def _one_query(params: dict[str, list[str]]) -> str:
 
 async def read_query(request: Request) -> str:
     """The query text of a SPARQL 1.1 Protocol request."""
-    get_params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
+    get_params = {key: request.query_params.getlist(key) for key in request.query_params}
     if request.method == "GET":
         return _one_query(get_params)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()

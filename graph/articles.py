@@ -160,5 +160,5 @@ def statements_from(store: TripleStore, article_iri: str) -> list[Statement]:
     return sorted(statements, key=lambda s: (min((e.paragraph or 0 for e in s.evidence), default=0), s.iri))
 
 
-__all__ = ["PART_OF", "Paragraph", "Statement", "article_text", "sentence_iri", "text_triples", "read_statement", "sentence_anchor", "split_sentences",
-           "statements_from"]
+__all__ = ["PART_OF", "Paragraph", "Statement", "article_text", "read_statement", "sentence_anchor", "sentence_iri",
+           "split_sentences", "statements_from", "text_triples"]

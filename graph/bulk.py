@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import seed
 from .articles import PART_OF
 from .errors import InvalidInput, ValidationFailed, Violation
-from .shacl_sparql import ShapeChecks
-from .. import seed
-from .store import OxigraphStore, TripleStore
 from .rdfxml import check_rdfxml
+from .shacl_sparql import ShapeChecks
+from .store import OxigraphStore, TripleStore
 from .terms import format_for_file
 from .validation import Validator
 from .vocab import CKG, ONTOLOGY_IRI, compact

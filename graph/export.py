@@ -199,4 +199,4 @@ def media_type(fmt: str) -> str:
     return rdf_format(fmt).media_type
 
 
-__all__ = ["serialize_ordered", "write_graph", "write_snapshot", "canonical_order", "media_type", "serialize"]
+__all__ = ["canonical_order", "media_type", "serialize", "serialize_ordered", "write_graph", "write_snapshot"]

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -167,7 +168,7 @@ class KnowledgeGraph:
 
     @classmethod
     def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None,
-             lazy: bool = False) -> "KnowledgeGraph":
+             lazy: bool = False) -> KnowledgeGraph:
         """A graph on the store ``spec`` names (``memory``, ``oxigraph:PATH``, ``sparql:URL``)."""
         return cls(open_store(spec), seed_data=seed_data, limits=limits, lazy=lazy)
 
@@ -297,7 +298,7 @@ class KnowledgeGraph:
             per_node = self.projection.facts_of_many(iris, direction, wanted)
             evidence = self._evidence(f for facts in per_node for f in facts)
             return [[Relation(s, p, o, Direction.OUTGOING if iri == s else Direction.INCOMING, evidence[(s, p, o)])
-                     for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node)]
+                     for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node, strict=True)]
         return self._gate.read(read)
 
     def cached_entities(self, iris: Sequence[str]) -> list[Entity | None]:
@@ -349,10 +350,10 @@ class KnowledgeGraph:
             node_paths = self.projection.paths(source, target, max_length=max_length, limit=limit,
                                                max_nodes=self.limits.max_nodes * 5,
                                                timeout=self.limits.path_timeout)
-            hops = [[self.projection.facts_between(a, b)[0] for a, b in zip(p, p[1:])] for p in node_paths]
+            hops = [[self.projection.facts_between(a, b)[0] for a, b in pairwise(p)] for p in node_paths]
             evidence = self._evidence(f for hop in hops for f in hop)
             return [GraphPath(nodes=tuple(p), edges=tuple(Relation(*f, Direction.OUTGOING, evidence[f]) for f in hop))
-                    for p, hop in zip(node_paths, hops)]
+                    for p, hop in zip(node_paths, hops, strict=True)]
         return self._gate.read(read)
 
     def _bounded(self, value: int, name: str) -> int:
@@ -416,7 +417,8 @@ class KnowledgeGraph:
             return self._validated_write(triples, [])
 
     def add_entity(self, class_name: str, label_en: str, label_ja: str, *, entity_id: str | None = None,
-                   alt_labels: Iterable[LangString] = (), attributes: dict[str, Iterable[LangString]] | None = None) -> Entity:
+                   alt_labels: Iterable[LangString] = (),
+                   attributes: dict[str, Iterable[LangString]] | None = None) -> Entity:
         """Mint a resource (slug from the English label unless ``entity_id`` is given) and add it."""
         cls = self.class_iri(class_name)
         with self._gate.writing:
@@ -486,7 +488,8 @@ class KnowledgeGraph:
         with self._gate.writing:
             stored = self._read_entity(iri)
             if stored is None and iri not in described:
-                raise NotFound(f"no article {compact(iri)}: describe it (a ckg:Article with a dcterms:title) in the facts")
+                raise NotFound(f"no article {compact(iri)}: describe it (a ckg:Article with a dcterms:title) "
+                               "in the facts")
             if stored is not None and article_text(stored) is not None:
                 raise InvalidInput(f"{compact(iri)} already has its text; an article's text is written once")
             if lang is None:
@@ -508,7 +511,8 @@ class KnowledgeGraph:
             if not _present(self.store, fact):
                 raise NotFound(f"no fact {subject_id} {predicate} {object_id} in the graph")
             statements = [link.subject for link in self.store.triples(None, _SUBJECT, fact.subject)
-                          if _present(self.store, ox.Triple(link.subject, ox.NamedNode(str(RDF.predicate)), fact.predicate))
+                          if _present(self.store,
+                                      ox.Triple(link.subject, ox.NamedNode(str(RDF.predicate)), fact.predicate))
                           and _present(self.store, ox.Triple(link.subject, ox.NamedNode(str(RDF.object)), fact.object))]
             remove = [fact] + [t for st in statements for t in self.store.triples(st, None, None)]
             return self._validated_write(remove, [])

@@ -82,12 +82,12 @@ class SparqlStore:
     def triples(self, subject: Term | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None) -> Iterator[ox.Triple]:
         wanted = (subject, predicate, obj)
-        slots = [_slot(term, var) for term, var in zip(wanted, ("?s", "?p", "?o"))]
+        slots = [_slot(term, var) for term, var in zip(wanted, ("?s", "?p", "?o"), strict=True)]
         where = " ".join(slot for slot, _ in slots) + " . " + " ".join(f for _, f in slots if f)
         for row in self.select(f"SELECT * WHERE {{ {where} }}"):
             found = ox.Triple(*(term if term is not None and not isinstance(term, ox.BlankNode) else row[var]
-                                for term, var in zip(wanted, ("s", "p", "o"))))
-            if all(not isinstance(w, ox.BlankNode) or w == f for w, f in zip(wanted, found)):
+                                for term, var in zip(wanted, ("s", "p", "o"), strict=True)))
+            if all(not isinstance(w, ox.BlankNode) or w == f for w, f in zip(wanted, found, strict=True)):
                 yield found
 
     def triples_of(self, subjects: Sequence[Term]) -> Iterator[ox.Triple]:

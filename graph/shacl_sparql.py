@@ -161,7 +161,8 @@ class ShapeChecks:
             yield check(f"?this {p} ?value FILTER(?value < {_term(minimum)})")
         allowed = g.value(prop, SH["in"])
         if allowed is not None:
-            yield check(f"?this {p} ?value FILTER(?value NOT IN ({', '.join(_term(v) for v in Collection(g, allowed))}))")
+            listed = ", ".join(_term(v) for v in Collection(g, allowed))
+            yield check(f"?this {p} ?value FILTER(?value NOT IN ({listed}))")
         qualified = g.value(prop, SH.qualifiedValueShape)
         if qualified is not None:
             if int(g.value(prop, SH.qualifiedMinCount) or 0) != 1:

@@ -9,14 +9,13 @@ the memory, so hot paths call it directly rather than through rdflib.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import IO, Protocol
-
 import gc
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Protocol
 
 import pyoxigraph as ox
 

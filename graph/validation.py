@@ -34,7 +34,7 @@ class Validator:
         self.terms = frozenset(str(s) for s in ontology.subjects() if str(s).startswith(CKG_NS))
 
     @classmethod
-    def from_files(cls, shapes: Path = seed.SHAPES, ontology: Path = seed.ONTOLOGY) -> "Validator":
+    def from_files(cls, shapes: Path = seed.SHAPES, ontology: Path = seed.ONTOLOGY) -> Validator:
         """The ontology, and the hand-written shapes merged with those the ontology implies."""
         handwritten = rdflib.Graph().parse(shapes, format="turtle")
         onto = rdflib.Graph().parse(ontology, format="turtle")

@@ -74,7 +74,8 @@ class WriteChecks:
         hierarchy = [t for t in remove + add if t.predicate == _SUBCLASS]
         if hierarchy:
             return [Violation(focus=compact(hierarchy[0].subject.value),
-                              message="rdfs:subClassOf belongs to the ontology; data cannot change the class hierarchy")]
+                              message="rdfs:subClassOf belongs to the ontology; "
+                                      "data cannot change the class hierarchy")]
         if getattr(store, "remote", False) or any(_has_blank(t) for t in remove + add) \
                 or (remove and self._removal_checks() is None):
             return self.reference(store, remove, add)
@@ -169,13 +170,15 @@ class WriteChecks:
                     focus.add(link.subject.value)
         region = [t for n in sorted(focus) for t in store.triples(ox.NamedNode(n), None, None)]
         described = _facts_described(region)
-        return region + [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))], focus
+        asserted = [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))]
+        return region + asserted, focus
 
 
 def _sentences_cited(store: TripleStore, region: list[ox.Triple]) -> list[ox.Triple]:
     """The sentences of the articles the region's statements cite: what their evidence is
     checked against."""
-    articles = sorted({t.object.value for t in region if t.predicate == _DERIVED and isinstance(t.object, ox.NamedNode)})
+    articles = sorted({t.object.value for t in region
+                       if t.predicate == _DERIVED and isinstance(t.object, ox.NamedNode)})
     sentences = sorted({t.subject.value for t in store.triples_to(PART_OF, [ox.NamedNode(a) for a in articles])})
     return list(store.triples_of([ox.NamedNode(s) for s in sentences])) if sentences else []
 

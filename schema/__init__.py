@@ -17,8 +17,8 @@ from strawberry.types import ExecutionResult
 from .. import seed
 from .classes import read as read_ontology
 from .context import Context
-from .generation import generate
 from .errors import is_unexpected, with_codes
+from .generation import generate
 from .limits import DocumentLimits
 from .mutation import Mutation
 from .surrogates import surrogate_refusal
