@@ -21,6 +21,7 @@ Errors that only HTTP knows (406, 413, 415, a SPARQL timeout) are ``HTTPError``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -65,7 +66,7 @@ def status_for(error: ChipKGError) -> int:
     return 400  # pragma: no cover - ChipKGError closes the table
 
 
-def error_response(status: int, code: str, message: str, *, headers: dict[str, str] | None = None,
+def error_response(status: int, code: str, message: str, *, headers: Mapping[str, str] | None = None,
                    **extra: Any) -> JSONResponse:
     """The JSON body every API error is sent with."""
     body: dict[str, Any] = {"code": code, "message": message, **extra}

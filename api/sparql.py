@@ -150,7 +150,7 @@ def answer(store: object, query: str, accept: str | None, *, max_bytes: int,
         media, fmt = _negotiate(isinstance(result, ox.QueryTriples), accept)
         out = BoundedBuffer(deadline, max_bytes)
         try:
-            result.serialize(out, format=fmt)  # type: ignore[attr-defined]
+            result.serialize(out, format=fmt)
         except OSError:
             if out.stopped == "size":
                 raise QueryTooLarge(f"the result is over {max_bytes} bytes; add a LIMIT") from None

@@ -135,7 +135,7 @@ def _statement_from(iri: str, triples: Iterable[ox.Triple]) -> Statement | None:
     except ValueError:
         return None
     paragraphs = values[str(CKG.paragraph)]
-    paragraph = int_value(paragraphs[0]) if paragraphs else None  # type: ignore[arg-type]
+    paragraph = int_value(paragraphs[0]) if paragraphs else None
     sources = values[_DERIVED.value]
     source = sources[0].value if sources else ""
     evidence = tuple(Evidence(text=e.value, lang=getattr(e, "language", None), paragraph=paragraph, source=source,
@@ -154,7 +154,7 @@ def statements_from(store: TripleStore, article_iri: str) -> list[Statement]:
                     if isinstance(t.subject, ox.NamedNode)})
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     for t in store.triples_of([ox.NamedNode(n) for n in nodes]):
-        by_subject[t.subject.value].append(t)
+        by_subject[t.subject.value].append(t)  # type: ignore[union-attr]  # RDF 1.1
     found = [_statement_from(n, by_subject[n]) for n in nodes]
     statements = [s for s in found if s is not None]
     return sorted(statements, key=lambda s: (min((e.paragraph or 0 for e in s.evidence), default=0), s.iri))

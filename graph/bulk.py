@@ -36,6 +36,10 @@ CKG_NS = str(CKG._NS)
 Progress = Callable[[str, float | None], None]
 
 
+def _quiet(_message: str, _fraction: float | None = None) -> None:
+    """The progress report when nobody asked for one."""
+
+
 class _Counting(io.RawIOBase):
     """A file that reports how far it has been read, so a load can show a progress bar."""
 
@@ -112,7 +116,7 @@ def _context(store: TripleStore, stage: OxigraphStore, batch: int = 5000) -> int
         known = list(store.triples_of(chunk))
         # The statements about them, and the sentences of the articles among them (what
         # staged evidence is checked against).
-        linked = sorted({t.subject.value for link in (_SUBJECT, PART_OF) for t in store.triples_to(link, chunk)})
+        linked = sorted({t.subject.value for link in (_SUBJECT, PART_OF) for t in store.triples_to(link, chunk)})  # type: ignore[union-attr]  # RDF 1.1
         known += list(store.triples_of([ox.NamedNode(st) for st in linked]))
         if known:
             stage.add_many(known, transactional=False)
@@ -129,11 +133,11 @@ def bulk_load(store: TripleStore, validator: Validator, checks: ShapeChecks, pat
     under ``transactional_below`` triples commit in one transaction; larger ones with
     the non-transactional bulk writer, which a crash can leave half-written.
     """
-    say = progress or (lambda _message, _fraction=None: None)
-    paths = [Path(p) for p in paths]
+    say: Progress = progress or _quiet
+    files = [Path(p) for p in paths]
     stage = OxigraphStore()
     stage.bulk_load(Path(seed.ONTOLOGY), ox.RdfFormat.TURTLE)
-    for path in paths:
+    for path in files:
         started = time.monotonic()
         fmt = format_for_file(str(path))
         if fmt == ox.RdfFormat.RDF_XML:
@@ -165,7 +169,7 @@ def bulk_load(store: TripleStore, validator: Validator, checks: ShapeChecks, pat
     if staged < transactional_below:
         store.add_many(stage.triples(graph=STAGE), transactional=True)
     elif not trimmed:
-        for path in paths:  # the files as they are: Oxigraph's bulk loader, no Python loop
+        for path in files:  # the files as they are: Oxigraph's bulk loader, no Python loop
             store.bulk_load(path, format_for_file(str(path)))
     else:
         store.add_many(stage.triples(graph=STAGE), transactional=False)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TypeVar, overload
 
 import pyoxigraph as ox
 import rdflib
@@ -182,7 +182,7 @@ class KnowledgeGraph:
     # ------------------------------------------------------------ reading entities
 
     def _types(self, iri: str) -> list[str]:
-        return [t.object.value for t in self.store.triples(ox.NamedNode(iri), _TYPE, None)]
+        return [t.object.value for t in self.store.triples(ox.NamedNode(iri), _TYPE, None)]  # type: ignore[union-attr]  # RDF 1.1
 
     def _read_entity(self, iri: str) -> Entity | None:
         return self._read_entities([iri])[0]
@@ -191,7 +191,7 @@ class KnowledgeGraph:
         """Entities for many IRIs from one batched store read."""
         by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in self.store.triples_of([ox.NamedNode(i) for i in dict.fromkeys(iris)]):
-            by_subject[t.subject.value].append(t)
+            by_subject[t.subject.value].append(t)  # type: ignore[union-attr]  # RDF 1.1
         return [entity_from(iri, by_subject.get(iri, []), self.classes) for iri in iris]
 
     def entity(self, entity_id: str) -> Entity:
@@ -221,7 +221,7 @@ class KnowledgeGraph:
         """IRIs of every instance of the class or its subclasses, sorted."""
         wanted = self.class_iri(class_name)
         classes = [c for c in self.classes if c == wanted or wanted in self._superclasses[c]]
-        return self._gate.read(lambda: sorted({t.subject.value for c in classes
+        return self._gate.read(lambda: sorted({t.subject.value for c in classes  # type: ignore[union-attr]  # RDF 1.1
                                                for t in self.store.triples(None, _TYPE, ox.NamedNode(c))}))
 
     def search(self, text: str, types: Iterable[str] | None = None, limit: int = 20) -> list[Entity]:
@@ -260,7 +260,7 @@ class KnowledgeGraph:
         statements = self.statement_index.statements(wanted)
         by_statement: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in self.store.triples_of([ox.NamedNode(st) for st in statements]):
-            by_statement[t.subject.value].append(t)
+            by_statement[t.subject.value].append(t)  # type: ignore[union-attr]  # RDF 1.1
         found: dict[Fact, list[Evidence]] = defaultdict(list)
         for statement, triples in by_statement.items():
             described = describe_statement(statement, triples)
@@ -371,7 +371,7 @@ class KnowledgeGraph:
         if violations:
             raise ValidationFailed(violations)
         # Classes and predicates named by the write are vocabulary, not nodes to re-index.
-        touched = {t.subject.value for t in remove + add} | {
+        touched = {t.subject.value for t in remove + add} | {  # type: ignore[union-attr]  # RDF 1.1
             t.object.value for t in remove + add if isinstance(t.object, ox.NamedNode)
             and t.predicate != _TYPE and t.predicate.value != str(RDF.predicate)}
         return self._commit(remove, add, touched)
@@ -474,8 +474,8 @@ class KnowledgeGraph:
         if not text.strip():
             raise InvalidInput("the article text is empty")
         triples = _as_triples(facts, fmt) if facts else []
-        described = sorted({t.subject.value for t in triples if t.predicate == _TYPE
-                            and t.object.value == str(CKG.Article)})
+        described = sorted({t.subject.value for t in triples if t.predicate == _TYPE  # type: ignore[union-attr]  # RDF 1.1
+                            and t.object.value == str(CKG.Article)})  # type: ignore[union-attr]  # RDF 1.1
         if article_id is not None:
             iri = iri_of(article_id)
         elif len(described) == 1:
@@ -493,7 +493,7 @@ class KnowledgeGraph:
             if stored is not None and article_text(stored) is not None:
                 raise InvalidInput(f"{compact(iri)} already has its text; an article's text is written once")
             if lang is None:
-                lang = next((t.object.value for t in triples if t.subject == node
+                lang = next((t.object.value for t in triples if t.subject == node  # type: ignore[union-attr]  # RDF 1.1
                              and t.predicate.value == "http://purl.org/dc/terms/language"), None)
                 lang = lang or (_article_language(stored) if stored is not None else None)
             if not lang:
@@ -553,6 +553,14 @@ class KnowledgeGraph:
         """The ontology's classes and properties, unions of classes spelled out."""
         return ontology_terms(self.validator.ontology)
 
+    @overload
+    def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
+               ontology_only: bool = False, out: None = None) -> bytes: ...
+
+    @overload
+    def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
+               ontology_only: bool = False, out: IO[bytes]) -> None: ...
+
     def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
                ontology_only: bool = False, out: IO[bytes] | None = None) -> bytes | None:
         """The whole graph, the ontology alone, or one entity's neighbourhood, serialised;
@@ -570,9 +578,12 @@ class KnowledgeGraph:
                 return data
             out.write(data)
             return None
-        sink = out if out is not None else io.BytesIO()
-        write_snapshot(self.store, sink, fmt)  # from one snapshot, taking no lock
-        return sink.getvalue() if out is None else None  # type: ignore[union-attr]
+        if out is not None:
+            write_snapshot(self.store, out, fmt)  # from one snapshot, taking no lock
+            return None
+        sink = io.BytesIO()
+        write_snapshot(self.store, sink, fmt)
+        return sink.getvalue()
 
     def stats(self) -> Stats:
         """Counts from one pass over one snapshot."""

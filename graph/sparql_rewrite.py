@@ -18,6 +18,7 @@ change). Anything else raises ``Unsupported`` and the caller falls back to pySHA
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _TOKEN = re.compile(r"""
     (?P<skip>\s+|\#[^\n]*)
@@ -64,7 +65,7 @@ def tokens(text: str) -> list[_Token]:
     return found
 
 
-def join(toks: list[str]) -> str:
+def join(toks: Sequence[str]) -> str:
     """Tokens back to text. A word stays against its ``(``: Oxigraph 0.5 refuses some
     built-ins written with a space before the argument list (``COALESCE (?v)``)."""
     out: list[str] = []

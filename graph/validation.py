@@ -49,8 +49,8 @@ class Validator:
                     continue
                 if isinstance(term, ox.NamedNode) and term.value.startswith(CKG_NS) \
                         and term.value not in self.terms:
-                    problems[(t.subject.value, term.value)] = Violation(
-                        focus=compact(t.subject.value),
+                    problems[(t.subject.value, term.value)] = Violation(  # type: ignore[union-attr]  # RDF 1.1
+                        focus=compact(t.subject.value),  # type: ignore[union-attr]  # RDF 1.1
                         message=f"unknown {role} {compact(term.value)}: the ontology does not define it")
         return sorted(problems.values(), key=str)
 

@@ -17,6 +17,7 @@ added to the ontology shows up in the schema with no code change. Naming rules:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,7 +144,7 @@ def read(path: Path) -> OntologyModel:
     return build(ontology_terms(graph))
 
 
-def _ancestors(iri: str, parents: dict[str, list[str]]) -> set[str]:
+def _ancestors(iri: str, parents: Mapping[str, Sequence[str]]) -> set[str]:
     found: set[str] = set()
     todo = list(parents.get(iri, ()))
     while todo:

@@ -202,7 +202,8 @@ def refusals(document: DocumentNode, limits: DocumentLimits) -> list[GraphQLErro
     # still validated (and reported unused), so it is walked too, on the same budget.
     repeats = Repeats(document, limits.max_fields)
     fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
-    for definition in [*cost.operations, *fragments]:
+    definitions: list[OperationDefinitionNode | FragmentDefinitionNode] = [*cost.operations, *fragments]
+    for definition in definitions:
         if isinstance(definition, FragmentDefinitionNode) and definition.name.value in repeats.spread:
             continue
         found = repeats.most_repeated(definition)
