@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
 #   make run    install into .venv and serve the embedded seed graph on 127.0.0.1:8000
-#   make test   install into .venv with the test tools (and chromium via apt-get) and run the whole suite
+#   make test   install into .venv with the test tools (and chromium via apt-get), check the import
+#               layers (lint-imports), lint (ruff), type-check (mypy), then run the whole suite
 #   make bench SIZE=100k   the benchmark beside Oxigraph and bare Starlette (10k, 100k or 1M)
 #   make reliability       the reliability suite at full size (fuzz, load, 20 kills; ~10 min)
 PYTHON ?= python3
@@ -53,7 +54,9 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -15,8 +15,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .graph import (ChipKGError, Direction, InvalidInput, KnowledgeGraph, Limits, NotFound, ParseError,
-                    QueryTooLarge, StoreError, ValidationFailed, Violation)
+from .graph import (
+    ChipKGError,
+    Direction,
+    InvalidInput,
+    KnowledgeGraph,
+    Limits,
+    NotFound,
+    ParseError,
+    QueryTooLarge,
+    StoreError,
+    ValidationFailed,
+    Violation,
+)
 
 __version__ = "0.1.0"
 

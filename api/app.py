@@ -86,7 +86,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
             opened.close()
 
     app = Starlette(routes=_routes(settings), middleware=_middleware(settings),
-                    exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
+                    exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
     app.state.settings = settings
     app.state.kg = kg
     app.state.sparql_slots = threading.BoundedSemaphore(settings.sparql_concurrency)

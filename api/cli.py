@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("files", nargs="+", metavar="FILE")
     _store_arg(load)
 
-    ingest = commands.add_parser("ingest", help="add an article's text and the facts taken from it, in one checked write")
+    ingest = commands.add_parser("ingest",
+                                 help="add an article's text and the facts taken from it, in one checked write")
     ingest.add_argument("article", metavar="ARTICLE.txt", help="the text, UTF-8: one paragraph a line, the title first")
     ingest.add_argument("--facts", metavar="FACTS.ttl", help="the article, entities, facts and statements (Turtle)")
     ingest.add_argument("--id", help="the article's id, if the facts describe none or several")

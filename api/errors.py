@@ -21,14 +21,14 @@ Errors that only HTTP knows (406, 413, 415, a SPARQL timeout) are ``HTTPError``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..graph import (ChipKGError, InvalidInput, NotFound, QueryTooLarge, StoreError, Unauthenticated,
-                     ValidationFailed)
+from ..graph import ChipKGError, InvalidInput, NotFound, QueryTooLarge, StoreError, Unauthenticated, ValidationFailed
 
 # Most specific first: the first class an error is an instance of decides.
 STATUS_BY_ERROR: tuple[tuple[type[ChipKGError], int], ...] = (
@@ -66,7 +66,7 @@ def status_for(error: ChipKGError) -> int:
     return 400  # pragma: no cover - ChipKGError closes the table
 
 
-def error_response(status: int, code: str, message: str, *, headers: dict[str, str] | None = None,
+def error_response(status: int, code: str, message: str, *, headers: Mapping[str, str] | None = None,
                    **extra: Any) -> JSONResponse:
     """The JSON body every API error is sent with."""
     body: dict[str, Any] = {"code": code, "message": message, **extra}
@@ -110,5 +110,5 @@ EXCEPTION_HANDLERS = {
     Exception: _on_unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "HTTPError", "STATUS_BY_ERROR", "chipkg_error_response", "error_response",
+__all__ = ["EXCEPTION_HANDLERS", "STATUS_BY_ERROR", "HTTPError", "chipkg_error_response", "error_response",
            "status_for"]

@@ -29,14 +29,14 @@ from .graphiql import graphiql_page
 from .state import graph, settings
 
 
-class ChipKGGraphQL(GraphQL):
+class ChipKGGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI GraphQL view whose context is a ``chipkg.schema.Context``."""
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         token = settings(request).token  # type: ignore[arg-type]
         return Context.for_request(graph(request), authorized=is_authorized(request.headers, token))  # type: ignore[arg-type]
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:  # type: ignore[override]
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # ViewRefusal (cross_web's HTTPException) is how strawberry's view refuses a request.
         try:
             return await super().run(request, context, root_value)
@@ -45,7 +45,7 @@ class ChipKGGraphQL(GraphQL):
             raise HTTPError(status, CODE_BY_STATUS.get(status, f"HTTP_{status}"), exc.reason) from None
 
     @property
-    def graphql_ide_html(self) -> str:  # type: ignore[override]
+    def graphql_ide_html(self) -> str:
         # GraphiQL from chipkg's own /static, not strawberry's page (which loads it from a CDN).
         return graphiql_page()
 

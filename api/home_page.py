@@ -49,7 +49,8 @@ def render_home(counts: Mapping[str, int], classes: Sequence[OntologyTerm], trip
             "every fact linked to the sentence it came from.</p>"
             f"{_search_form()}"
             f'<h2>What the graph holds</h2><p class="meta">{triples:,} triples.</p>'
-            '<table class="counts"><thead><tr><th>Class</th><th>English</th><th>日本語</th><th>Resources (typed directly)</th></tr>'
+            '<table class="counts"><thead><tr><th>Class</th><th>English</th><th>日本語</th>'
+            '<th>Resources (typed directly)</th></tr>'
             f'</thead><tbody>{"".join(rows)}</tbody></table>'
             f'<h2>Example queries</h2><p>Open one in <a href="graphql">GraphiQL</a> (served from this '
             f'service, works offline), or read the <a href="ontology">ontology</a>.</p>'

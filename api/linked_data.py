@@ -109,7 +109,7 @@ class ResourceView:
 
 def _linked(kg: KnowledgeGraph, iris: set[str]) -> dict[str, Entity]:
     ordered = sorted(iris)
-    return {iri: found for iri, found in zip(ordered, kg.entities(ordered)) if found is not None}
+    return {iri: found for iri, found in zip(ordered, kg.entities(ordered), strict=True) if found is not None}
 
 
 def _names(entities: Mapping[str, Entity]) -> dict[str, str]:

@@ -66,7 +66,7 @@ def _kind(types: Sequence[str]) -> str:
 def graph_data(entity: Entity, relations: Sequence[Relation], entities: Mapping[str, Entity],
                names: Mapping[str, str], site: Site) -> dict[str, object]:
     """Nodes and edges of the one-hop neighbourhood, as cytoscape elements."""
-    iris = [entity.iri] + sorted({i for r in relations for i in (r.subject, r.object)} - {entity.iri})
+    iris = [entity.iri, *sorted({i for r in relations for i in (r.subject, r.object)} - {entity.iri})]
     nodes = [{"data": {"id": iri, "label": names.get(iri) or compact(iri), "href": href(iri, site),
                        "kind": _kind(entities[iri].types if iri in entities else ()),
                        "center": iri == entity.iri}} for iri in iris]

@@ -64,7 +64,7 @@ class Settings:
             raise InvalidInput(f"port must be between 0 and 65535, not {self.port}")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Settings from ``CHIPKG_*`` variables (``CHIPKG_TOKEN``, ``CHIPKG_STORE``,
         ``CHIPKG_PORT`` ...), then ``overrides`` on top; unset variables keep the defaults.
 

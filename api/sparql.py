@@ -74,7 +74,7 @@ def _one_query(params: dict[str, list[str]]) -> str:
 
 async def read_query(request: Request) -> str:
     """The query text of a SPARQL 1.1 Protocol request."""
-    get_params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
+    get_params = {key: request.query_params.getlist(key) for key in request.query_params}
     if request.method == "GET":
         return _one_query(get_params)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -154,7 +154,7 @@ def answer(store: object, query: str, accept: str | None, *, max_bytes: int,
         media, fmt = _negotiate(isinstance(result, ox.QueryTriples), accept)
         out = BoundedBuffer(deadline, max_bytes)
         try:
-            result.serialize(out, format=fmt)  # type: ignore[attr-defined]
+            result.serialize(out, format=fmt)
         except OSError:
             if out.stopped == "size":
                 raise QueryTooLarge(f"the result is over {max_bytes} bytes; add a LIMIT") from None

@@ -124,8 +124,8 @@ def _step(text: str, i: int, words: set[str], starts: list[int]) -> int:
         end = _LINE_END.search(text, i)
         return len(text) if end is None else end.end()
     if char in "'\"":
-        end = _string_end(text, i)
-        return end if end is not None else i + 1
+        close = _string_end(text, i)
+        return close if close is not None else i + 1
     if char == "<":
         iri = _IRIREF.match(text, i)
         if iri and _ABSOLUTE.match(text, i):

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -40,7 +41,7 @@ def low_fd_limit() -> None:
 def billion_laughs(levels: int = 9) -> str:
     names = ["lol"] + [f"lol{i}" for i in range(1, levels + 1)]
     entities = ['<!ENTITY lol "lol">'] + [f'<!ENTITY {name} "{("&" + below + ";") * 10}">'
-                                           for below, name in zip(names, names[1:])]
+                                           for below, name in pairwise(names)]
     return ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
             'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
@@ -52,7 +53,7 @@ def served(timeout: float, stalled: int) -> None:
     port = free_port()
     env = {**os.environ, "CHIPKG_HEADER_TIMEOUT": str(timeout), "CHIPKG_BODY_TIMEOUT": str(timeout)}
     server = subprocess.Popen([*CHIPKG, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, preexec_fn=low_fd_limit)
+                              stderr=subprocess.DEVNULL, preexec_fn=low_fd_limit)  # noqa: PLW1509 (setrlimit only)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):

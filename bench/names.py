@@ -26,8 +26,9 @@ SYLLABLES: tuple[tuple[str, str], ...] = (
     ("ba", "バ"), ("bi", "ビ"), ("be", "ベ"), ("ze", "ゼ"), ("ji", "ジ"),
 )
 
-COMPANY_SUFFIXES = (("Semiconductor", "セミコンダクター"), ("Systems", "システムズ"), ("Technologies", "テクノロジーズ"),
-                    ("AI", "AI"), ("Microdevices", "マイクロデバイス"), ("Computing", "コンピューティング"),
+COMPANY_SUFFIXES = (("Semiconductor", "セミコンダクター"), ("Systems", "システムズ"),
+                    ("Technologies", "テクノロジーズ"), ("AI", "AI"), ("Microdevices", "マイクロデバイス"),
+                    ("Computing", "コンピューティング"),
                     ("Labs", "ラボ"), ("Silicon", "シリコン"), ("Robotics", "ロボティクス"), ("Cloud", "クラウド"))
 ORGANIZATION_KINDS = (("University", "大学"), ("AI Industry Association", "AI産業協会"),
                       ("Research Institute", "研究所"), ("Foundation", "財団"), ("Chamber of Commerce", "商工会議所"),
@@ -44,13 +45,15 @@ POLICY_KINDS = (("chip export restrictions", "チップ輸出規制"), ("AI acti
 EVENT_KINDS = (("AI Conference", "AIカンファレンス"), ("Chip Expo", "チップ博覧会"), ("AI Summit", "AIサミット"),
                ("Semiconductor Forum", "半導体フォーラム"))
 JOB_TITLES = (("CEO", "CEO"), ("Founder", "創業者"), ("Minister", "大臣"), ("Senior Fellow", "シニアフェロー"),
-              ("Analyst", "アナリスト"), ("Venture investor", "ベンチャー投資家"), ("Chief Scientist", "チーフサイエンティスト"),
+              ("Analyst", "アナリスト"), ("Venture investor", "ベンチャー投資家"),
+              ("Chief Scientist", "チーフサイエンティスト"),
               ("Deputy Secretary-General", "副事務局長"), ("President", "大統領"), ("Premier", "首相"))
 
 # Phrases quotes are assembled from (verbatim in ckg:text and inside 「」 in the article).
 QUOTE_PHRASES = ("開かれた競争は誰にとっても良いことです", "人工知能は世界の公共財と見なされるべきである",
                  "より多くのチップを購入するでしょう", "技術格差は急速に縮まっています",
-                 "規制は技術革新を妨げてはなりません", "供給網の安定が最優先です", "国内の代替品はまだ十分ではありません",
+                 "規制は技術革新を妨げてはなりません", "供給網の安定が最優先です",
+                 "国内の代替品はまだ十分ではありません",
                  "研究開発への投資を倍増させます", "安全保障上の懸念は無視できません", "世界の連帯が必要です")
 QUOTE_TOPICS = (("open competition", "開かれた競争"), ("AI as a public good", "公共財としてのAI"),
                 ("chip purchases", "チップの購入"), ("the technology gap", "技術格差"),
@@ -61,7 +64,8 @@ QUOTE_TOPICS = (("open competition", "開かれた競争"), ("AI as a public goo
 # One or two Japanese sentences per ontology property; {s} and {o} are the @ja labels.
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "makes": ("{s}は{o}を製造しています。", "{s}が開発した{o}は、市場で高い需要があります。"),
-    "competesWith": ("{s}は{o}と直接競合しています。", "{s}は{o}との技術格差を縮めるために激しい競争を繰り広げています。"),
+    "competesWith": ("{s}は{o}と直接競合しています。",
+                     "{s}は{o}との技術格差を縮めるために激しい競争を繰り広げています。"),
     "issuedBy": ("{o}は最近、{s}を発表しました。", "{s}は{o}によって決定されました。"),
     "appliesTo": ("{s}は{o}に適用されます。", "{s}の対象には{o}が含まれています。"),
     "targets": ("{s}は{o}を対象としています。",),

@@ -29,11 +29,10 @@ from graphql import get_introspection_query, parse, specified_rules, validate
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from bench.report import Figure, Report
-from chipkg import KnowledgeGraph
+from chipkg import KnowledgeGraph, seed
 from chipkg.schema import Context, DocumentLimits, build_schema
 from chipkg.schema.classes import read as read_ontology
 from chipkg.schema.generation import generate
-from chipkg import seed
 from chipkg.schema.limits import measure, refusals
 from chipkg.schema.mutation import Mutation
 
@@ -78,8 +77,9 @@ def documents(limits: DocumentLimits) -> list[tuple[str, str, str, dict[str, Any
         ("fields_450", "one field asked 450 times", '{ entity(id: "h20") { %s } }' % " ".join(["id"] * 450), None),
         ("label_450", "label(lang: \"en\") asked 450 times",
          '{ entity(id: "h20") { %s } }' % " ".join(['label(lang: "en")'] * 450), None),
-        ("depth_2000", "2,000 nested selections", ('{ entity(id: "h20") { ' + "relations { edges { node { target { " * 500 + "id"
-                                                 + " } } } }" * 500 + " } }"), None),
+        ("depth_2000", "2,000 nested selections",
+         ('{ entity(id: "h20") { ' + "relations { edges { node { target { " * 500 + "id" + " } } } }" * 500 + " } }"),
+         None),
         ("aliases_1000", "1,000 aliases", "{ " + " ".join(f'a{i}: entity(id: "h20") {{ id }}' for i in range(1000))
          + " }", None),
         ("tokens_20000", "20,000 tokens", "{ " + "__typename " * 20_000 + "}", None),

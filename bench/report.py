@@ -65,13 +65,13 @@ class Report:
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines = []
         for n, row in enumerate(rows):
-            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:4], widths[1:4])] \
-                + [c.ljust(w) for c, w in zip(row[4:], widths[4:])]
+            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:4], widths[1:4], strict=True)] \
+                + [c.ljust(w) for c, w in zip(row[4:], widths[4:], strict=True)]
             lines.append("  ".join(cells).rstrip())
             if n == 0:
                 lines.append("  ".join("-" * w for w in widths))
         notes = [f"- {f.title}: {f.note}" for f in self.figures if f.note]
-        return "\n".join(lines + ([""] + notes if notes else []))
+        return "\n".join(lines + (["", *notes] if notes else []))
 
 
 def _num(value: float | None) -> str:

@@ -128,10 +128,9 @@ class Bench:
     # ------------------------------------------------------------ in-process
 
     def in_process(self, store: Path, workload: Workload) -> None:
+        from bench.anchors import hello_schema
         from chipkg.graph import KnowledgeGraph
         from chipkg.schema import Context, build_schema
-
-        from bench.anchors import hello_schema
 
         self.log("opening the loaded store in-process")
         started = time.perf_counter()
@@ -190,9 +189,8 @@ class Bench:
         into the same store (``bench/writes.py``)."""
         import random
 
-        from chipkg.graph import KnowledgeGraph
-
         from bench import writes
+        from chipkg.graph import KnowledgeGraph
 
         kg = KnowledgeGraph.open(f"oxigraph:{store}", lazy=True)
         self.report.meta["store_triples"] = len(kg.store)
@@ -202,7 +200,8 @@ class Bench:
             rng = random.Random(self.args.seed)
             sources = writes.articles(raw, 50)
             kg.statement_index  # noqa: B018 (built once, as a server would at start-up)
-            for key, plan in (("leaf", writes.plan_leaf(raw, count + 5, rng)), ("hub", writes.plan_hub(raw, count + 5, rng))):
+            for key, plan in (("leaf", writes.plan_leaf(raw, count + 5, rng)),
+                              ("hub", writes.plan_hub(raw, count + 5, rng))):
                 self.log(f"writes: {len(plan.facts)} add_fact on a {plan.name}")
                 chipkg, anchor = writes.run(kg, plan, sources)
                 chipkg, anchor = chipkg[5:], anchor[5:]  # the first ones warm caches
@@ -334,7 +333,8 @@ class Bench:
         json_post = (("Content-Type", "application/json"),)
         sparql_post = (("Content-Type", "application/sparql-query"), ("Accept", "application/sparql-results+json"))
         no_errors = _graphql_ok
-        self.log(f"one client: up to {self.requests} depth-2 neighbourhoods or {self.budget:.0f} s, chipkg and Oxigraph")
+        self.log(f"one client: up to {self.requests} depth-2 neighbourhoods or {self.budget:.0f} s, "
+                 "chipkg and Oxigraph")
         hood = [Request("POST", "/graphql", queries.graphql_body(queries.NEIGHBORHOOD, {"id": c}), json_post)
                 for c in workload.centers]
         hood_sparql = [Request("POST", "/query", queries.sparql_neighborhood(CKR + c, properties), sparql_post)
@@ -489,13 +489,13 @@ def _compare(base, hood, hood_sparql, paths, paths_sparql) -> dict:
             response.raise_for_status()
             return response.json()
 
-        for g, s in zip(hood, hood_sparql):
+        for g, s in zip(hood, hood_sparql, strict=True):
             found = ask("chipkg", g)["data"]["neighborhood"]["edges"]
             edges = {(e["sourceId"], e["predicate"], e["targetId"]) for e in found}
             rows = {(slug(b["s"]["value"]), local(b["p"]["value"]), slug(b["o"]["value"]))
                     for b in ask("oxigraph", s)["results"]["bindings"]}
             agree["neighborhoods"] += edges == rows
-        for g, s in zip(paths, paths_sparql):
+        for g, s in zip(paths, paths_sparql, strict=True):
             lengths = [p["length"] for p in ask("chipkg", g)["data"]["paths"]]
             rows = [int(b["len"]["value"]) for b in ask("oxigraph", s)["results"]["bindings"]]
             agree["paths"] += lengths == rows

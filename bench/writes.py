@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-
 from bench.queries import object_properties
 
 CKR = "https://w3id.org/chipkg/resource/"
@@ -81,13 +80,15 @@ def plan_leaf(store: ox.Store, count: int, rng: random.Random) -> Plan:
     """New facts between leaves: pairs of low-degree nodes that already play each role of
     a predicate elsewhere."""
     predicate = "https://w3id.org/chipkg/ontology#competesWith"
-    pool = [r["s"].value for r in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s <{predicate}> ?o ; a ?c }} LIMIT 5000")]
-    pool += [r["o"].value for r in _rows(store, f"SELECT DISTINCT ?o WHERE {{ ?s <{predicate}> ?o . ?o a ?c }} LIMIT 5000")]
+    pool = [r["s"].value
+            for r in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s <{predicate}> ?o ; a ?c }} LIMIT 5000")]
+    pool += [r["o"].value
+             for r in _rows(store, f"SELECT DISTINCT ?o WHERE {{ ?s <{predicate}> ?o . ?o a ?c }} LIMIT 5000")]
     pool = sorted(set(pool))
     degrees = _degree(store, rng.sample(pool, min(len(pool), count * 8)))
     leaves = [n for n, d in degrees.items() if d <= LEAF_DEGREE]
     rng.shuffle(leaves)
-    pairs = list(zip(leaves[0::2], leaves[1::2]))[:count]
+    pairs = list(zip(leaves[0::2], leaves[1::2], strict=False))[:count]  # an odd one out is left
     return Plan(f"leaf (at most {LEAF_DEGREE} facts each side)", LEAF_DEGREE,
                 [(_slug(a), "competesWith", _slug(b)) for a, b in pairs])
 
@@ -144,8 +145,10 @@ def run(kg: object, plan: Plan, sources: list[Source]) -> tuple[list[float], lis
 
 def _written(store: ox.Store, s: str, p: str, o: str) -> list[ox.Triple]:
     """The fact and the statement triples ``add_fact`` just wrote."""
-    fact = ox.Triple(ox.NamedNode(CKR + s), ox.NamedNode(f"https://w3id.org/chipkg/ontology#{p}"), ox.NamedNode(CKR + o))
-    rows = _rows(store, f"""SELECT ?st WHERE {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {fact.subject} ;
+    fact = ox.Triple(ox.NamedNode(CKR + s), ox.NamedNode(f"https://w3id.org/chipkg/ontology#{p}"),
+                     ox.NamedNode(CKR + o))
+    rows = _rows(store, f"""SELECT ?st WHERE {{
+                              ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {fact.subject} ;
                               <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> {fact.predicate} ;
                               <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> {fact.object} }}""")
     triples = [fact]

@@ -35,6 +35,8 @@ _PARAGRAPH = ox.NamedNode(str(CKG.paragraph))
 _INDEX = ox.NamedNode(str(CKG.sentenceIndex))
 _INTEGER = ox.NamedNode(str(XSD.integer))
 _ARTICLE = ox.NamedNode(str(CKG.Article))
+# What pyoxigraph's stubs allow as a subject (0.5 refuses the Triple at run time).
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 _STATEMENT = ox.NamedNode(str(RDF.Statement))
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 # A sentence ends after one of these (Japanese full stops, ! and ?), or after a Latin "."
@@ -141,7 +143,7 @@ def text_problems(store: TripleStore, remove: Sequence[ox.Triple], add: Sequence
 
     changed = [t for t in remove if is_text(t)]
     if changed:
-        return [Violation(focus=compact(changed[0].subject.value), message=_WRITTEN_ONCE)]
+        return [Violation(focus=compact(_name(changed[0].subject)), message=_WRITTEN_ONCE)]
     by_article: dict[ox.NamedNode, set[ox.Triple]] = defaultdict(set)
     part_of = {t.subject: t.object for t in add if t.predicate == PART_OF}
     for t in add:
@@ -150,18 +152,19 @@ def text_problems(store: TripleStore, remove: Sequence[ox.Triple], add: Sequence
         article = t.subject if t.predicate == _TEXT and t.subject not in sentences else \
             part_of.get(t.subject) or next((p.object for p in store.triples(t.subject, PART_OF, None)), None)
         if not isinstance(article, ox.NamedNode):
-            return [Violation(focus=compact(t.subject.value),
+            return [Violation(focus=compact(_name(t.subject)),
                               message="a sentence is part of an article's text: add it with the article (add_article)")]
         by_article[article].add(t)
     problems = []
     for article, written in sorted(by_article.items(), key=lambda kv: kv[0].value):
-        if any(True for _ in store.triples(article, _TEXT, None)) or any(True for _ in store.triples_to(PART_OF, [article])):
+        if any(True for _ in store.triples(article, _TEXT, None)) or \
+                any(True for _ in store.triples_to(PART_OF, [article])):
             problems.append(Violation(focus=compact(article.value), message=_WRITTEN_ONCE))
             continue
         texts = [t.object for t in written if t.subject == article and t.predicate == _TEXT]
         if len(texts) != 1 or not isinstance(texts[0], ox.Literal):
-            problems.append(Violation(focus=compact(article.value),
-                                      message="sentences need their article's text (one ckg:text): add both with add_article"))
+            problems.append(Violation(focus=compact(article.value), message=(
+                "sentences need their article's text (one ckg:text): add both with add_article")))
             continue
         text = texts[0]
         if written != set(text_triples(article.value, text.value, text.language or "")):
@@ -175,7 +178,7 @@ _WRITTEN_ONCE = ("an article's text and its sentences are written once, with the
                  "chipkg ingest); they cannot be changed or removed")
 
 
-def _sentence_nodes(store: TripleStore, triples: Sequence[ox.Triple]) -> set[ox.NamedNode | ox.BlankNode]:
+def _sentence_nodes(store: TripleStore, triples: Sequence[ox.Triple]) -> set[Subject]:
     """The subjects that are sentences, by what the write or the store says of them."""
     found = {t.subject for t in triples if t.predicate in (PART_OF, _INDEX)
              or (t.predicate == _TYPE and t.object == _SENTENCE)}
@@ -186,7 +189,11 @@ def _sentence_nodes(store: TripleStore, triples: Sequence[ox.Triple]) -> set[ox.
     return found
 
 
-def _is_article(store: TripleStore, node: ox.NamedNode | ox.BlankNode) -> bool:
+def _name(node: Subject) -> str:
+    return node.value if isinstance(node, ox.NamedNode | ox.BlankNode) else str(node)
+
+
+def _is_article(store: TripleStore, node: Subject) -> bool:
     return any(True for _ in store.triples(node, _TYPE, _ARTICLE))
 
 
@@ -207,7 +214,7 @@ def _statement_from(iri: str, triples: Iterable[ox.Triple]) -> Statement | None:
     except ValueError:
         return None
     paragraphs = values[str(CKG.paragraph)]
-    paragraph = int_value(paragraphs[0]) if paragraphs else None  # type: ignore[arg-type]
+    paragraph = int_value(paragraphs[0]) if paragraphs else None
     sources = values[_DERIVED.value]
     source = sources[0].value if sources else ""
     evidence = tuple(Evidence(text=e.value, lang=getattr(e, "language", None), paragraph=paragraph, source=source,
@@ -226,7 +233,7 @@ def statements_from(store: TripleStore, article_iri: str) -> list[Statement]:
                     if isinstance(t.subject, ox.NamedNode)})
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     for t in store.triples_of([ox.NamedNode(n) for n in nodes]):
-        by_subject[t.subject.value].append(t)
+        by_subject[t.subject.value].append(t)  # type: ignore[union-attr]  # RDF 1.1
     found = [_statement_from(n, by_subject[n]) for n in nodes]
     statements = [s for s in found if s is not None]
     return sorted(statements, key=lambda s: (min((e.paragraph or 0 for e in s.evidence), default=0), s.iri))

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import seed
 from .articles import PART_OF, text_problems
 from .errors import InvalidInput, ValidationFailed, Violation
-from .shacl_sparql import ShapeChecks
-from .. import seed
-from .store import OxigraphStore, TripleStore
 from .rdfxml import check_rdfxml
+from .shacl_sparql import ShapeChecks
+from .store import OxigraphStore, TripleStore
 from .terms import format_for_file
 from .validation import Validator
 from .vocab import CKG, ONTOLOGY_IRI, RDF, compact
@@ -34,6 +34,10 @@ CKG_NS = str(CKG._NS)
 
 # Called with what is happening and, while a file streams in, the fraction read so far.
 Progress = Callable[[str, float | None], None]
+
+
+def _quiet(_message: str, _fraction: float | None = None) -> None:
+    """The progress report when nobody asked for one."""
 
 
 class _Counting(io.RawIOBase):
@@ -120,7 +124,7 @@ def _staged_text(stage: TripleStore) -> list[ox.Triple]:
     articles = {t.subject for t in found if t.predicate.value == ckg + "text"} - \
         {t.subject for t in found if t.predicate == PART_OF}
     return [t for t in found if t.subject not in articles or t.predicate.value == ckg + "text"
-            or (t.predicate.value == str(RDF.type) and t.object.value == ckg + "Article")]
+            or (t.predicate.value == str(RDF.type) and t.object == ox.NamedNode(ckg + "Article"))]
 
 
 def _context(store: TripleStore, stage: OxigraphStore, batch: int = 5000) -> int:
@@ -135,7 +139,7 @@ def _context(store: TripleStore, stage: OxigraphStore, batch: int = 5000) -> int
         known = list(store.triples_of(chunk))
         # The statements about them, and the sentences of the articles among them (what
         # staged evidence is checked against).
-        linked = sorted({t.subject.value for link in (_SUBJECT, PART_OF) for t in store.triples_to(link, chunk)})
+        linked = sorted({t.subject.value for link in (_SUBJECT, PART_OF) for t in store.triples_to(link, chunk)})  # type: ignore[union-attr]  # RDF 1.1
         known += list(store.triples_of([ox.NamedNode(st) for st in linked]))
         if known:
             stage.add_many(known, transactional=False)
@@ -152,11 +156,11 @@ def bulk_load(store: TripleStore, validator: Validator, checks: ShapeChecks, pat
     under ``transactional_below`` triples commit in one transaction; larger ones with
     the non-transactional bulk writer, which a crash can leave half-written.
     """
-    say = progress or (lambda _message, _fraction=None: None)
-    paths = [Path(p) for p in paths]
+    say: Progress = progress or _quiet
+    files = [Path(p) for p in paths]
     stage = OxigraphStore()
     stage.bulk_load(Path(seed.ONTOLOGY), ox.RdfFormat.TURTLE)
-    for path in paths:
+    for path in files:
         started = time.monotonic()
         fmt = format_for_file(str(path))
         if fmt == ox.RdfFormat.RDF_XML:
@@ -188,7 +192,7 @@ def bulk_load(store: TripleStore, validator: Validator, checks: ShapeChecks, pat
     if staged < transactional_below:
         store.add_many(stage.triples(graph=STAGE), transactional=True)
     elif not trimmed:
-        for path in paths:  # the files as they are: Oxigraph's bulk loader, no Python loop
+        for path in files:  # the files as they are: Oxigraph's bulk loader, no Python loop
             store.bulk_load(path, format_for_file(str(path)))
     else:
         store.add_many(stage.triples(graph=STAGE), transactional=False)

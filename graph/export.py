@@ -121,7 +121,7 @@ def write_snapshot(store: TripleStore, out: IO[bytes], fmt: str = "turtle") -> N
     scratch = Path(tempfile.mkdtemp(prefix=".chipkg-export-", dir=Path(path).parent))
     try:
         copy = scratch / "store"
-        store.backup(copy)  # type: ignore[attr-defined]
+        store.backup(copy)
         child = subprocess.Popen([sys.executable, "-c", _CHILD, str(copy), fmt], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE)
         try:
@@ -177,10 +177,13 @@ def serialize_ordered(ordered: list[ox.Triple], rdf: ox.RdfFormat) -> bytes:
     """Already-ordered triples in a line-based format (Turtle, N-Triples, TriG)."""
     if rdf == ox.RdfFormat.TRIG:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ordered]
-        return ox.serialize(quads, format=rdf, prefixes=PREFIXES)
-    if rdf == ox.RdfFormat.N_TRIPLES:
-        return ox.serialize(ordered, format=rdf)
-    return ox.serialize(ordered, format=rdf, prefixes=PREFIXES)
+        data = ox.serialize(quads, format=rdf, prefixes=PREFIXES)
+    elif rdf == ox.RdfFormat.N_TRIPLES:
+        data = ox.serialize(ordered, format=rdf)
+    else:
+        data = ox.serialize(ordered, format=rdf, prefixes=PREFIXES)
+    assert data is not None  # given no output, pyoxigraph returns the bytes
+    return data
 
 
 def _jsonld(ordered: list[ox.Triple]) -> bytes:
@@ -199,4 +202,4 @@ def media_type(fmt: str) -> str:
     return rdf_format(fmt).media_type
 
 
-__all__ = ["serialize_ordered", "write_graph", "write_snapshot", "canonical_order", "media_type", "serialize"]
+__all__ = ["canonical_order", "media_type", "serialize", "serialize_ordered", "write_graph", "write_snapshot"]

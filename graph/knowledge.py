@@ -16,8 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TypeVar, overload
 
 import pyoxigraph as ox
 import rdflib
@@ -169,7 +170,7 @@ class KnowledgeGraph:
 
     @classmethod
     def open(cls, spec: str = "memory", *, seed_data: bool = True, limits: Limits | None = None,
-             lazy: bool = False) -> "KnowledgeGraph":
+             lazy: bool = False) -> KnowledgeGraph:
         """A graph on the store ``spec`` names (``memory``, ``oxigraph:PATH``, ``sparql:URL``)."""
         return cls(open_store(spec), seed_data=seed_data, limits=limits, lazy=lazy)
 
@@ -183,7 +184,7 @@ class KnowledgeGraph:
     # ------------------------------------------------------------ reading entities
 
     def _types(self, iri: str) -> list[str]:
-        return [t.object.value for t in self.store.triples(ox.NamedNode(iri), _TYPE, None)]
+        return [t.object.value for t in self.store.triples(ox.NamedNode(iri), _TYPE, None)]  # type: ignore[union-attr]  # RDF 1.1
 
     def _read_entity(self, iri: str) -> Entity | None:
         return self._read_entities([iri])[0]
@@ -192,7 +193,7 @@ class KnowledgeGraph:
         """Entities for many IRIs from one batched store read."""
         by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in self.store.triples_of([ox.NamedNode(i) for i in dict.fromkeys(iris)]):
-            by_subject[t.subject.value].append(t)
+            by_subject[t.subject.value].append(t)  # type: ignore[union-attr]  # RDF 1.1
         return [entity_from(iri, by_subject.get(iri, []), self.classes) for iri in iris]
 
     def entity(self, entity_id: str) -> Entity:
@@ -222,7 +223,7 @@ class KnowledgeGraph:
         """IRIs of every instance of the class or its subclasses, sorted."""
         wanted = self.class_iri(class_name)
         classes = [c for c in self.classes if c == wanted or wanted in self._superclasses[c]]
-        return self._gate.read(lambda: sorted({t.subject.value for c in classes
+        return self._gate.read(lambda: sorted({t.subject.value for c in classes  # type: ignore[union-attr]  # RDF 1.1
                                                for t in self.store.triples(None, _TYPE, ox.NamedNode(c))}))
 
     def search(self, text: str, types: Iterable[str] | None = None, limit: int = 20) -> list[Entity]:
@@ -261,7 +262,7 @@ class KnowledgeGraph:
         statements = self.statement_index.statements(wanted)
         by_statement: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in self.store.triples_of([ox.NamedNode(st) for st in statements]):
-            by_statement[t.subject.value].append(t)
+            by_statement[t.subject.value].append(t)  # type: ignore[union-attr]  # RDF 1.1
         found: dict[Fact, list[Evidence]] = defaultdict(list)
         for statement, triples in by_statement.items():
             described = describe_statement(statement, triples)
@@ -299,7 +300,7 @@ class KnowledgeGraph:
             per_node = self.projection.facts_of_many(iris, direction, wanted)
             evidence = self._evidence(f for facts in per_node for f in facts)
             return [[Relation(s, p, o, Direction.OUTGOING if iri == s else Direction.INCOMING, evidence[(s, p, o)])
-                     for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node)]
+                     for s, p, o in sorted(facts)] for iri, facts in zip(iris, per_node, strict=True)]
         return self._gate.read(read)
 
     def cached_entities(self, iris: Sequence[str]) -> list[Entity | None]:
@@ -351,10 +352,10 @@ class KnowledgeGraph:
             node_paths = self.projection.paths(source, target, max_length=max_length, limit=limit,
                                                max_nodes=self.limits.max_nodes * 5,
                                                timeout=self.limits.path_timeout)
-            hops = [[self.projection.facts_between(a, b)[0] for a, b in zip(p, p[1:])] for p in node_paths]
+            hops = [[self.projection.facts_between(a, b)[0] for a, b in pairwise(p)] for p in node_paths]
             evidence = self._evidence(f for hop in hops for f in hop)
             return [GraphPath(nodes=tuple(p), edges=tuple(Relation(*f, Direction.OUTGOING, evidence[f]) for f in hop))
-                    for p, hop in zip(node_paths, hops)]
+                    for p, hop in zip(node_paths, hops, strict=True)]
         return self._gate.read(read)
 
     def _bounded(self, value: int, name: str) -> int:
@@ -375,7 +376,7 @@ class KnowledgeGraph:
         if violations:
             raise ValidationFailed(violations)
         # Classes and predicates named by the write are vocabulary, not nodes to re-index.
-        touched = {t.subject.value for t in remove + add} | {
+        touched = {t.subject.value for t in remove + add} | {  # type: ignore[union-attr]  # RDF 1.1
             t.object.value for t in remove + add if isinstance(t.object, ox.NamedNode)
             and t.predicate != _TYPE and t.predicate.value != str(RDF.predicate)}
         return self._commit(remove, add, touched)
@@ -421,7 +422,8 @@ class KnowledgeGraph:
             return self._validated_write(triples, [])
 
     def add_entity(self, class_name: str, label_en: str, label_ja: str, *, entity_id: str | None = None,
-                   alt_labels: Iterable[LangString] = (), attributes: dict[str, Iterable[LangString]] | None = None) -> Entity:
+                   alt_labels: Iterable[LangString] = (),
+                   attributes: dict[str, Iterable[LangString]] | None = None) -> Entity:
         """Mint a resource (slug from the English label unless ``entity_id`` is given) and add it."""
         cls = self.class_iri(class_name)
         alt_labels = list(alt_labels)
@@ -484,8 +486,8 @@ class KnowledgeGraph:
             raise InvalidInput("the article text is empty")
         utf8(text, "the article text")
         triples = _as_triples(facts, fmt) if facts else []
-        described = sorted({t.subject.value for t in triples if t.predicate == _TYPE
-                            and t.object.value == str(CKG.Article)})
+        described = sorted({t.subject.value for t in triples if t.predicate == _TYPE  # type: ignore[union-attr]  # RDF 1.1
+                            and t.object.value == str(CKG.Article)})  # type: ignore[union-attr]  # RDF 1.1
         if article_id is not None:
             iri = iri_of(article_id)
         elif len(described) == 1:
@@ -498,13 +500,14 @@ class KnowledgeGraph:
         with self._gate.writing:
             stored = self._read_entity(iri)
             if stored is None and iri not in described:
-                raise NotFound(f"no article {compact(iri)}: describe it (a ckg:Article with a dcterms:title) in the facts")
+                raise NotFound(f"no article {compact(iri)}: describe it (a ckg:Article with a dcterms:title) "
+                               "in the facts")
             if stored is not None and str(CKG.Article) not in stored.types:
                 raise InvalidInput(f"{compact(iri)} is not a ckg:Article")
             if stored is not None and article_text(stored) is not None:
                 raise InvalidInput(f"{compact(iri)} already has its text; an article's text is written once")
             if lang is None:
-                lang = next((t.object.value for t in triples if t.subject == node
+                lang = next((t.object.value for t in triples if t.subject == node  # type: ignore[union-attr]  # RDF 1.1
                              and t.predicate.value == "http://purl.org/dc/terms/language"), None)
                 lang = lang or (_article_language(stored) if stored is not None else None)
             if not lang:
@@ -522,7 +525,8 @@ class KnowledgeGraph:
             if not _present(self.store, fact):
                 raise NotFound(f"no fact {subject_id} {predicate} {object_id} in the graph")
             statements = [link.subject for link in self.store.triples(None, _SUBJECT, fact.subject)
-                          if _present(self.store, ox.Triple(link.subject, ox.NamedNode(str(RDF.predicate)), fact.predicate))
+                          if _present(self.store,
+                                      ox.Triple(link.subject, ox.NamedNode(str(RDF.predicate)), fact.predicate))
                           and _present(self.store, ox.Triple(link.subject, ox.NamedNode(str(RDF.object)), fact.object))]
             remove = [fact] + [t for st in statements for t in self.store.triples(st, None, None)]
             return self._validated_write(remove, [])
@@ -563,6 +567,14 @@ class KnowledgeGraph:
         """The ontology's classes and properties, unions of classes spelled out."""
         return ontology_terms(self.validator.ontology)
 
+    @overload
+    def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
+               ontology_only: bool = False, out: None = None) -> bytes: ...
+
+    @overload
+    def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
+               ontology_only: bool = False, out: IO[bytes]) -> None: ...
+
     def export(self, fmt: str = "turtle", *, entity: str | None = None, depth: int = 1,
                ontology_only: bool = False, out: IO[bytes] | None = None) -> bytes | None:
         """The whole graph, the ontology alone, or one entity's neighbourhood, serialised;
@@ -580,9 +592,12 @@ class KnowledgeGraph:
                 return data
             out.write(data)
             return None
-        sink = out if out is not None else io.BytesIO()
-        write_snapshot(self.store, sink, fmt)  # from one snapshot, taking no lock
-        return sink.getvalue() if out is None else None  # type: ignore[union-attr]
+        if out is not None:
+            write_snapshot(self.store, out, fmt)  # from one snapshot, taking no lock
+            return None
+        sink = io.BytesIO()
+        write_snapshot(self.store, sink, fmt)
+        return sink.getvalue()
 
     def stats(self) -> Stats:
         """Counts from one pass over one snapshot."""

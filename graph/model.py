@@ -12,7 +12,7 @@ from .errors import InvalidInput
 from .vocab import RESOURCE_BASE
 
 
-class Direction(str, Enum):
+class Direction(str, Enum):  # noqa: UP042 (a StrEnum would change str() and format() of a member)
     """Which way a relation is followed, seen from the entity asked about."""
 
     OUTGOING = "OUTGOING"

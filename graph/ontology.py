@@ -16,13 +16,15 @@ def ontology_terms(graph: rdflib.Graph) -> list[OntologyTerm]:
              OWL.AnnotationProperty: "annotation property"}  # statement qualifiers, former names
     terms = []
     for rdf_kind, kind in kinds.items():
-        for term in sorted(set(graph.subjects(RDF.type, rdf_kind))):
-            if not isinstance(term, rdflib.URIRef) or not str(term).startswith(str(CKG._NS)):
+        for term in sorted({t for t in graph.subjects(RDF.type, rdf_kind) if isinstance(t, rdflib.URIRef)}):
+            if not str(term).startswith(str(CKG._NS)):
                 continue
             inverse = graph.value(term, OWL.inverseOf)
             terms.append(OntologyTerm(
                 iri=str(term), kind=kind,
-                labels=tuple(sorted((LangString(str(o), o.language) for o in graph.objects(term, RDFS.label)),
+                # rdfs:label values are literals (the shapes require it); rdflib types them as any Node.
+                labels=tuple(sorted((LangString(str(o), o.language)  # type: ignore[attr-defined]
+                                     for o in graph.objects(term, RDFS.label)),
                                     key=by_lang)),
                 comment=str(graph.value(term, RDFS.comment) or "") or None,
                 parents=tuple(sorted(str(o) for o in graph.objects(term, RDFS.subClassOf))),

@@ -173,7 +173,8 @@ def traversal_for(store: TripleStore, object_properties: Iterable[str]) -> Proje
     if getattr(store, "remote", False):
         from .remote import RemoteTraversal  # only remote deployments need it
 
-        return RemoteTraversal(store, object_properties)  # type: ignore[return-value]
+        # A store that says it is remote is a SparqlStore; RemoteTraversal answers as Projection does.
+        return RemoteTraversal(store, object_properties)  # type: ignore[return-value, arg-type]
     projection = Projection(object_properties)
     projection.load(store)
     return projection

@@ -34,7 +34,7 @@ class StatementIndex:
         for part in _PARTS:
             for t in store.triples(None, ox.NamedNode(part), None):
                 if isinstance(t.subject, ox.NamedNode) and not isinstance(t.object, ox.Literal):
-                    parts[t.subject.value][part] = t.object.value
+                    parts[t.subject.value][part] = t.object.value  # type: ignore[union-attr]  # RDF 1.1
         for statement, found in parts.items():
             if len(found) == 3:
                 self._link(statement, (found[_PARTS[0]], found[_PARTS[1]], found[_PARTS[2]]))
@@ -55,7 +55,7 @@ class StatementIndex:
         a statement."""
         for node in nodes:
             self._unlink(node)
-            found = {t.predicate.value: t.object.value for t in self._store.triples(ox.NamedNode(node))
+            found = {t.predicate.value: t.object.value for t in self._store.triples(ox.NamedNode(node))  # type: ignore[union-attr]  # RDF 1.1
                      if t.predicate.value in _PARTS and not isinstance(t.object, ox.Literal)}
             if len(found) == 3:
                 self._link(node, (found[_PARTS[0]], found[_PARTS[1]], found[_PARTS[2]]))

@@ -40,7 +40,7 @@ def entity_from(iri: str, triples: Iterable[ox.Triple], classes: frozenset[str])
     for t in triples:
         p = t.predicate.value
         if p == _TYPE:
-            types.append(t.object.value)
+            types.append(t.object.value)  # type: ignore[union-attr]  # RDF 1.1
         elif p == _LABEL and isinstance(t.object, ox.Literal):
             labels.append(lang_string(t.object))
         elif p == _ALT and isinstance(t.object, ox.Literal):
@@ -76,7 +76,7 @@ def describe_statement(statement: str, triples: list[ox.Triple]) -> tuple[Fact, 
 
 def ontology_closure(store: TripleStore, ontology_iri: str) -> list[ox.Triple]:
     """The ontology's own triples, with the blank nodes of its union classes."""
-    selected = [t for t in store.triples() if t.subject.value.startswith(ontology_iri)]
+    selected = [t for t in store.triples() if t.subject.value.startswith(ontology_iri)]  # type: ignore[union-attr]  # RDF 1.1
     frontier = [t.object for t in selected if isinstance(t.object, ox.BlankNode)]
     seen: set[str] = set()
     while frontier:
@@ -100,9 +100,10 @@ def count(store: TripleStore, classes: frozenset[str]) -> Stats:
         total += 1
         by_predicate[t.predicate.value] += 1
         if t.predicate.value == _TYPE:
-            if t.object.value in classes:
-                by_class[t.object.value] += 1
-            elif t.object.value == _STATEMENT:
+            cls = t.object.value  # type: ignore[union-attr]  # RDF 1.1
+            if cls in classes:
+                by_class[cls] += 1
+            elif cls == _STATEMENT:
                 statements += 1
     return Stats(triples=total, entities=sum(by_class.values()), statements=statements,
                  by_class=dict(sorted(by_class.items())), by_predicate=dict(sorted(by_predicate.items())))

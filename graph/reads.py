@@ -64,7 +64,7 @@ class EntityCache:
         if missing:
             if len(found) + len(missing) > self._limit:
                 found.clear()
-            for iri, entity in zip(missing, kg._read_entities(missing)):
+            for iri, entity in zip(missing, kg._read_entities(missing), strict=True):
                 found[iri] = (version, entity)
         return [found[i][1] if i in found else kg._read_entities([i])[0] for i in iris]
 
@@ -114,11 +114,11 @@ def relation_pages(kg: KnowledgeGraph, requests: Sequence[PageRequest]) -> list[
         mentioned = {iri for page, _, _ in chosen for s, _, o in page for iri in (s, o)}
         mentioned |= {e.source for found in evidence.values() for e in found}
         ordered = sorted(mentioned)
-        return chosen, evidence, dict(zip(ordered, kg.entity_cache.read(kg, ordered)))
+        return chosen, evidence, dict(zip(ordered, kg.entity_cache.read(kg, ordered), strict=True))
 
     chosen, evidence, entities = kg._gate.read(read)
     pages = []
-    for request, (page, start, total) in zip(requests, chosen):
+    for request, (page, start, total) in zip(requests, chosen, strict=True):
         relations = tuple(Relation(s, p, o, Direction.OUTGOING if s == request.iri else Direction.INCOMING,
                                    evidence[(s, p, o)]) for s, p, o in page)
         pages.append(RelationPage(relations, total, start > 0, start + len(page) < total, entities))
@@ -135,7 +135,7 @@ def facts_with(kg: KnowledgeGraph, predicate: str, after: str | None, size: int)
         evidence = kg._evidence(page)
         mentioned = sorted({iri for s, _, o in page for iri in (s, o)}
                            | {e.source for found in evidence.values() for e in found})
-        return facts, page, start, evidence, dict(zip(mentioned, kg.entity_cache.read(kg, mentioned)))
+        return facts, page, start, evidence, dict(zip(mentioned, kg.entity_cache.read(kg, mentioned), strict=True))
 
     facts, page, start, evidence, entities = kg._gate.read(read)
     relations = tuple(Relation(s, p, o, Direction.OUTGOING, evidence[(s, p, o)]) for s, p, o in page)
@@ -147,7 +147,8 @@ def facts_with(kg: KnowledgeGraph, predicate: str, after: str | None, size: int)
 def article_relations(kg: KnowledgeGraph, article: str) -> list[Relation]:
     """Every fact with evidence from ``article`` (an IRI), each with all its evidence."""
     derived = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-    parts = [ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#" + p) for p in ("subject", "predicate", "object")]
+    parts = [ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#" + p)
+             for p in ("subject", "predicate", "object")]
     def read() -> list[Relation]:
         statements = [t.subject for t in kg.store.triples(None, derived, ox.NamedNode(article))
                       if isinstance(t.subject, ox.NamedNode)]
@@ -161,5 +162,5 @@ def article_relations(kg: KnowledgeGraph, article: str) -> list[Relation]:
     return kg._gate.read(read)
 
 
-__all__ = ["EntityCache", "PageRequest", "RelationPage", "article_relations", "cached_entities", "fact_key", "facts_with",
-           "relation_pages"]
+__all__ = ["EntityCache", "PageRequest", "RelationPage", "article_relations", "cached_entities", "fact_key",
+           "facts_with", "relation_pages"]

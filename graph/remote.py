@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 import httpx
 import pyoxigraph as ox
@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from .errors import ParseError, QueryTooLarge, StoreError
 from .model import Direction
 from .projection import Fact, ranked_paths
-from .store import Term
+from .store import Object, Subject, Term
 
 CHUNK = 500  # terms per VALUES block: one request each, well under any server's limits
 UPLOAD_CHUNK = 1 << 20  # bytes per piece of a streamed Graph Store upload
@@ -47,15 +47,18 @@ GRAPH_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+# httpx's query parameters (a list of pairs must allow its every value type: list is invariant).
+Params = dict[str, str] | list[tuple[str, str | int | float | bool | None]]
+_T = TypeVar("_T")
 
 
-def chunks(items: Sequence[Term], size: int | None = None) -> Iterator[Sequence[Term]]:
+def chunks(items: Sequence[_T], size: int | None = None) -> Iterator[Sequence[_T]]:
     size = size or CHUNK
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
 
-def values(terms: Iterable[Term]) -> str:
+def values(terms: Iterable[Object]) -> str:
     return " ".join(str(t) for t in terms)
 
 
@@ -79,18 +82,21 @@ class SparqlStore:
 
     # ------------------------------------------------------------ reading
 
-    def triples(self, subject: Term | None = None, predicate: ox.NamedNode | None = None,
-                obj: Term | None = None) -> Iterator[ox.Triple]:
+    def triples(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+                obj: Object | None = None) -> Iterator[ox.Triple]:
         wanted = (subject, predicate, obj)
-        slots = [_slot(term, var) for term, var in zip(wanted, ("?s", "?p", "?o"))]
+        slots = [_slot(term, var) for term, var in zip(wanted, ("?s", "?p", "?o"), strict=True)]
         where = " ".join(slot for slot, _ in slots) + " . " + " ".join(f for _, f in slots if f)
         for row in self.select(f"SELECT * WHERE {{ {where} }}"):
-            found = ox.Triple(*(term if term is not None and not isinstance(term, ox.BlankNode) else row[var]
-                                for term, var in zip(wanted, ("s", "p", "o"))))
-            if all(not isinstance(w, ox.BlankNode) or w == f for w, f in zip(wanted, found)):
+            # A position the pattern names keeps its term; a variable or a blank node takes the row's.
+            found = ox.Triple(subject if subject is not None and not isinstance(subject, ox.BlankNode) else row["s"],
+                              predicate if predicate is not None and not isinstance(predicate, ox.BlankNode)
+                              else row["p"],
+                              obj if obj is not None and not isinstance(obj, ox.BlankNode) else row["o"])
+            if all(not isinstance(w, ox.BlankNode) or w == f for w, f in zip(wanted, found, strict=True)):
                 yield found
 
-    def triples_of(self, subjects: Sequence[Term]) -> Iterator[ox.Triple]:
+    def triples_of(self, subjects: Sequence[Subject]) -> Iterator[ox.Triple]:
         named = [s for s in dict.fromkeys(subjects) if not isinstance(s, ox.BlankNode)]
         for chunk in chunks(named):
             for row in self.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values(chunk)} }} ?s ?p ?o }}"):
@@ -119,7 +125,7 @@ class SparqlStore:
                               accept="application/sparql-results+json")
         return bool(_parse_results(response, self.query_url))
 
-    def query(self, sparql: str, **options: object) -> object:
+    def query(self, sparql: str, **options: Any) -> object:
         """Any query, answered as pyoxigraph answers one (``QuerySolutions``,
         ``QueryBoolean`` or ``QueryTriples``). ``prefixes`` are declared in front of it and
         ``default_graph`` (named graphs only) is sent as ``default-graph-uri``; a query the
@@ -130,9 +136,9 @@ class SparqlStore:
         timeout = options.pop("timeout", None)
         if options:
             raise StoreError(f"a SPARQL server store does not support {', '.join(sorted(options))}")
-        head = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())  # type: ignore[union-attr]
+        head = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
         response = self._post(self.query_url, head + sparql, "application/sparql-query", accept=ACCEPT,
-                              params=params, timeout=timeout)  # type: ignore[arg-type]
+                              params=params, timeout=timeout)
         if response.status_code == 400:
             raise SyntaxError(_reason(response))
         _check(response, self.query_url, "query")
@@ -230,7 +236,7 @@ class SparqlStore:
         return response
 
     def _post(self, url: str, content: str | Iterator[bytes], media: str, *, accept: str | None = None,
-              params: dict[str, str] | list[tuple[str, str]] | None = None,
+              params: Params | None = None,
               timeout: float | None = None) -> httpx.Response:
         headers = {"Content-Type": media} | ({"Accept": accept} if accept else {})
         try:
@@ -451,7 +457,7 @@ def _node(iri: str) -> ox.NamedNode | None:
         return None  # not an IRI, so not in any graph
 
 
-def _slot(term: Term | None, var: str) -> tuple[str, str | None]:
+def _slot(term: Object | None, var: str) -> tuple[str, str | None]:
     """A triple-pattern position: the term itself, or a variable (with a filter for a blank node)."""
     if term is None:
         return var, None
@@ -472,7 +478,7 @@ def _graph_store_for(query_url: str) -> str | None:
     return None
 
 
-def _dataset_params(graphs: object) -> list[tuple[str, str]] | None:
+def _dataset_params(graphs: object) -> Params | None:
     if graphs is None:
         return None
     if not isinstance(graphs, Iterable) or not all(isinstance(g, ox.NamedNode) for g in graphs):

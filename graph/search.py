@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 
 def fold(text: str) -> str:
@@ -36,7 +37,7 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self._names)
 
-    def search(self, text: str, *, limit: int, allowed: set[str] | None = None) -> list[str]:
+    def search(self, text: str, *, limit: int, allowed: AbstractSet[str] | None = None) -> list[str]:
         """IRIs whose names contain ``text``: exact matches first, then prefixes, then the
         rest, each group by IRI so results are stable."""
         needle = fold(text)

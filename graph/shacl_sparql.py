@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 import rdflib
@@ -103,7 +104,8 @@ class ShapeChecks:
             classes = [g.value(member, SH["class"]) for member in Collection(g, alternatives)]
             if any(c is None for c in classes):
                 raise InvalidInput(f"shapes: {shape}: only sh:or of sh:class is compiled")
-            missing = " ".join(f"FILTER NOT EXISTS {{ ?this {_SUBCLASS} {_term(c)} }}" for c in classes)
+            missing = " ".join(f"FILTER NOT EXISTS {{ ?this {_SUBCLASS} {_term(c)} }}"
+                               for c in classes if c is not None)
             yield _check(name, message, None, target, missing)
         if (shape, SH.nodeKind, SH.IRI) in g:
             yield _check(name, message, None, target, "FILTER(!isIRI(?this))")
@@ -130,11 +132,11 @@ class ShapeChecks:
             return _check(shape, message, str(path), target, where)
 
         if g.value(prop, SH.minCount) is not None:
-            if int(g.value(prop, SH.minCount)) != 1:
+            if int(str(g.value(prop, SH.minCount))) != 1:  # a literal's lexical form
                 raise InvalidInput("shapes: only sh:minCount 1 is compiled")
             yield check(f"FILTER NOT EXISTS {{ ?this {p} ?_v }}")
         if g.value(prop, SH.maxCount) is not None:
-            if int(g.value(prop, SH.maxCount)) != 1:
+            if int(str(g.value(prop, SH.maxCount))) != 1:
                 raise InvalidInput("shapes: only sh:maxCount 1 is compiled")
             # No ?value: pySHACL names the node, not one of its values, for sh:maxCount.
             yield check(f"?this {p} ?_one , ?_other FILTER(?_one != ?_other)")
@@ -161,10 +163,11 @@ class ShapeChecks:
             yield check(f"?this {p} ?value FILTER(?value < {_term(minimum)})")
         allowed = g.value(prop, SH["in"])
         if allowed is not None:
-            yield check(f"?this {p} ?value FILTER(?value NOT IN ({', '.join(_term(v) for v in Collection(g, allowed))}))")
+            listed = ", ".join(_term(v) for v in Collection(g, allowed))
+            yield check(f"?this {p} ?value FILTER(?value NOT IN ({listed}))")
         qualified = g.value(prop, SH.qualifiedValueShape)
         if qualified is not None:
-            if int(g.value(prop, SH.qualifiedMinCount) or 0) != 1:
+            if int(str(g.value(prop, SH.qualifiedMinCount) or 0)) != 1:
                 raise InvalidInput("shapes: only sh:qualifiedMinCount 1 is compiled")
             yield check(f"FILTER NOT EXISTS {{ ?this {p} ?_v FILTER({self._value_test(g, qualified)}) }}")
 
@@ -181,9 +184,12 @@ class ShapeChecks:
     def run(self, store: ox.Store, *, scope: str | None = None) -> list[Violation]:
         """Every violation in ``store`` (its default graph, plus ``scope`` if given)."""
         found: set[Violation] = set()
-        graphs = None if scope is None else [ox.DefaultGraph(), ox.NamedNode(scope)]
+        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = \
+            None if scope is None else [ox.DefaultGraph(), ox.NamedNode(scope)]
         for check in self.checks:
-            for row in store.query(check.query(scope), default_graph=graphs, prefixes=self.prefixes):
+            rows = cast(ox.QuerySolutions,  # every check is a SELECT
+                        store.query(check.query(scope), default_graph=graphs, prefixes=self.prefixes))
+            for row in rows:
                 found.add(violation(check, row))
         return sorted(found, key=str)
 

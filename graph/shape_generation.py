@@ -15,6 +15,7 @@ Only features ``shacl_sparql.py`` compiles are generated (``sh:class``, ``sh:or`
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeGuard
 
 import rdflib
 from rdflib.collection import Collection
@@ -50,8 +51,10 @@ def ontology_shapes(ontology: rdflib.Graph, handwritten: rdflib.Graph | None = N
         out.add((CKGSH.Provenance, SH.targetSubjectsOf, prop))  # its sh:sparql is hand-written
     if properties:
         out.add((CKGSH.Provenance, RDF.type, SH.NodeShape))
-    checked = {(handwritten.value(p, SH.path), handwritten.value(p, SH.datatype))
-               for p in (handwritten.subjects(SH.datatype, None) if handwritten is not None else ())}
+    checked = set()
+    if handwritten is not None:
+        checked = {(handwritten.value(p, SH.path), handwritten.value(p, SH.datatype))
+                   for p in handwritten.subjects(SH.datatype, None)}
     for prop in sorted(p for p in ontology.subjects(RDF.type, OWL.DatatypeProperty) if _is_ckg(p)):
         datatype = ontology.value(prop, RDFS.range)
         if isinstance(datatype, rdflib.URIRef) and (prop, datatype) not in checked:
@@ -59,7 +62,7 @@ def ontology_shapes(ontology: rdflib.Graph, handwritten: rdflib.Graph | None = N
     return out
 
 
-def _is_ckg(term: rdflib.term.Node) -> bool:
+def _is_ckg(term: rdflib.term.Node) -> TypeGuard[rdflib.URIRef]:
     return isinstance(term, rdflib.URIRef) and str(term).startswith(str(CKG._NS))
 
 

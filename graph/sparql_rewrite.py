@@ -18,6 +18,8 @@ change). Anything else raises ``Unsupported`` and the caller falls back to pySHA
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
 _TOKEN = re.compile(r"""
     (?P<skip>\s+|\#[^\n]*)
   | (?P<iri><[^<>"{}|^`\\\s]*>)
@@ -41,7 +43,7 @@ class Unsupported(ValueError):
 class _Token(str):
     kind: str
 
-    def __new__(cls, text: str, kind: str) -> "_Token":
+    def __new__(cls, text: str, kind: str) -> _Token:
         token = super().__new__(cls, text)
         token.kind = kind
         return token
@@ -63,7 +65,7 @@ def tokens(text: str) -> list[_Token]:
     return found
 
 
-def join(toks: list[str]) -> str:
+def join(toks: Sequence[str]) -> str:
     """Tokens back to text. A word stays against its ``(``: Oxigraph 0.5 refuses some
     built-ins written with a space before the argument list (``COALESCE (?v)``)."""
     out: list[str] = []
@@ -277,4 +279,4 @@ class _Rewrite:
         return [(subject, steps[0], step, True), (step, steps[1], obj, False)]
 
 
-__all__ = ["Unsupported", "bound", "split_target", "inline_select", "optional_as_minus", "tokens", "without"]
+__all__ = ["Unsupported", "bound", "inline_select", "optional_as_minus", "split_target", "tokens", "without"]

@@ -9,36 +9,41 @@ the memory, so hot paths call it directly rather than through rdflib.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import IO, Protocol
-
 import gc
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
 from .errors import InvalidInput, ParseError, StoreError
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+# What a triple pattern may name, as pyoxigraph types its own patterns and triples: its
+# stub lets a subject be a Triple (0.5 refuses one) and an object be a triple term (RDF
+# 1.2). This graph holds RDF 1.1 triples only, so the code reads ``.value`` off subjects
+# and objects; the ``# type: ignore[...]  # RDF 1.1`` comments mark where.
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 OXIGRAPH_MARK = b'[CFOptions "id2str"]'  # in every Oxigraph store's RocksDB options file
 
 
 class TripleStore(Protocol):
     """The operations the graph layer needs from a store, all on the default graph."""
 
-    def triples(self, subject: Term | None = None, predicate: ox.NamedNode | None = None,
-                obj: Term | None = None) -> Iterator[ox.Triple]: ...
+    def triples(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+                obj: Object | None = None) -> Iterator[ox.Triple]: ...
 
-    def triples_of(self, subjects: Sequence[Term]) -> Iterator[ox.Triple]:
+    def triples_of(self, subjects: Sequence[Subject]) -> Iterator[ox.Triple]:
         """Every triple whose subject is one of ``subjects``: one round trip, not one each."""
 
     def triples_to(self, predicate: ox.NamedNode, objects: Sequence[Term]) -> Iterator[ox.Triple]:
         """Every ``(?, predicate, o)`` triple for ``o`` in ``objects``, batched likewise."""
 
-    def query(self, sparql: str, **options: object) -> object: ...
+    def query(self, sparql: str, **options: Any) -> object: ...
 
     def apply(self, remove: Iterable[ox.Triple], add: Iterable[ox.Triple], *, also: str = "") -> None:
         """Remove then add, then run the update ``also``, atomically: all of it or none."""
@@ -51,14 +56,6 @@ class TripleStore(Protocol):
 
     def update(self, sparql: str) -> None:
         """A SPARQL update, in one transaction."""
-
-    def backup(self, target: Path) -> None:
-        """A consistent copy of an on-disk store in ``target`` (a RocksDB checkpoint: hard
-        links on the same file system, so it costs milliseconds, not a copy)."""
-        try:
-            self._live().backup(str(target))
-        except OSError as exc:
-            raise StoreError(f"cannot copy the Oxigraph store at {self.path}: {exc}") from exc
 
     def __len__(self) -> int: ...
 
@@ -105,8 +102,8 @@ class OxigraphStore:
                 if isinstance(exc, RuntimeError) else ""
             raise StoreError(f"cannot open the Oxigraph store at {self.path}: {reason}{damaged}") from exc
 
-    def triples(self, subject: Term | None = None, predicate: ox.NamedNode | None = None,
-                obj: Term | None = None, *, graph: str | None = None) -> Iterator[ox.Triple]:
+    def triples(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+                obj: Object | None = None, *, graph: str | None = None) -> Iterator[ox.Triple]:
         """One pattern match: the iterator reads one snapshot of the store."""
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         with self._gate:
@@ -168,7 +165,7 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"the store refused the write: {exc}") from exc
 
-    def triples_of(self, subjects: Sequence[Term]) -> Iterator[ox.Triple]:
+    def triples_of(self, subjects: Sequence[Subject]) -> Iterator[ox.Triple]:
         # In process, a pattern match per subject costs microseconds; no need for SPARQL.
         for subject in subjects:
             yield from self.triples(subject, None, None)
@@ -177,7 +174,7 @@ class OxigraphStore:
         for obj in objects:
             yield from self.triples(None, predicate, obj)
 
-    def query(self, sparql: str, **options: object) -> object:
+    def query(self, sparql: str, **options: Any) -> object:
         """A SPARQL query; ``options`` go to pyoxigraph (``default_graph``, ``prefixes`` …)."""
         return self._live().query(sparql, **options)
 
@@ -287,4 +284,5 @@ def parse_error(exc: SyntaxError, source: str) -> ParseError:
     return ParseError(f"{source}: {text}", line=line, column=column)
 
 
-__all__ = ["OxigraphStore", "Term", "TripleStore", "is_oxigraph_store", "open_store", "parse_error"]
+__all__ = ["Object", "OxigraphStore", "Subject", "Term", "TripleStore", "is_oxigraph_store", "open_store",
+           "parse_error"]

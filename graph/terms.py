@@ -151,13 +151,14 @@ def from_rdflib(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def to_rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     graph = rdflib.Graph()
     for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]  # RDF 1.1
     return graph
 
 
 def from_rdflib_graph(graph: rdflib.Graph) -> Iterator[ox.Triple]:
     for s, p, o in graph:
-        yield ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))
+        # rdflib types every position as any Node; ox.Triple refuses a literal subject or predicate.
+        yield ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
 
 
 def lang_string(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> LangString:

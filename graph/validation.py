@@ -34,7 +34,7 @@ class Validator:
         self.terms = frozenset(str(s) for s in ontology.subjects() if str(s).startswith(CKG_NS))
 
     @classmethod
-    def from_files(cls, shapes: Path = seed.SHAPES, ontology: Path = seed.ONTOLOGY) -> "Validator":
+    def from_files(cls, shapes: Path = seed.SHAPES, ontology: Path = seed.ONTOLOGY) -> Validator:
         """The ontology, and the hand-written shapes merged with those the ontology implies."""
         handwritten = rdflib.Graph().parse(shapes, format="turtle")
         onto = rdflib.Graph().parse(ontology, format="turtle")
@@ -49,8 +49,8 @@ class Validator:
                     continue
                 if isinstance(term, ox.NamedNode) and term.value.startswith(CKG_NS) \
                         and term.value not in self.terms:
-                    problems[(t.subject.value, term.value)] = Violation(
-                        focus=compact(t.subject.value),
+                    problems[(t.subject.value, term.value)] = Violation(  # type: ignore[union-attr]  # RDF 1.1
+                        focus=compact(t.subject.value),  # type: ignore[union-attr]  # RDF 1.1
                         message=f"unknown {role} {compact(term.value)}: the ontology does not define it")
         return sorted(problems.values(), key=str)
 

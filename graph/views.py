@@ -78,7 +78,7 @@ class Views:
         names, types = [], []
         for t in self._store.triples(ox.NamedNode(iri), None, None):
             if t.predicate == _TYPE:
-                types.append(t.object.value)
+                types.append(t.object.value)  # type: ignore[union-attr]  # RDF 1.1
             elif t.predicate.value in _NAMES and isinstance(t.object, ox.Literal):
                 names.append(t.object.value)
         if any(t in self._classes for t in types):
@@ -105,7 +105,7 @@ class Views:
                 # too, the counter is further on and the next search rebuilds the index.
                 self._names_version += 1
         if self._statements is not None:
-            self._statements.refresh({t.subject.value for t in remove + add})
+            self._statements.refresh({t.subject.value for t in remove + add})  # type: ignore[union-attr]  # RDF 1.1
 
     def forget(self) -> None:
         """Drop every view (after a bulk load); each is rebuilt on next use."""

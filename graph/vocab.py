@@ -90,8 +90,8 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
-__all__ = ["CKG", "CKR", "compact", "DCTERMS", "ONTOLOGY_IRI", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
-           "RESOURCE_BASE", "SCHEMA", "SKOS", "XSD"]
+__all__ = ["CKG", "CKR", "DCTERMS", "ONTOLOGY_IRI", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RESOURCE_BASE",
+           "SCHEMA", "SKOS", "XSD", "compact"]
 
 
 def compact(iri: str) -> str:

@@ -37,7 +37,7 @@ from .articles import PART_OF
 from .errors import Violation
 from .shacl_sparql import ShapeChecks, violation
 from .sparql_rewrite import Unsupported, bound, optional_as_minus, split_target, without
-from .store import TripleStore
+from .store import Object, TripleStore
 from .terms import to_rdflib, to_rdflib_graph
 from .validation import Validator
 from .vocab import OWL, PROV, RDF, RDFS, compact
@@ -73,8 +73,9 @@ class WriteChecks:
             return []
         hierarchy = [t for t in remove + add if t.predicate == _SUBCLASS]
         if hierarchy:
-            return [Violation(focus=compact(hierarchy[0].subject.value),
-                              message="rdfs:subClassOf belongs to the ontology; data cannot change the class hierarchy")]
+            return [Violation(focus=compact(hierarchy[0].subject.value),  # type: ignore[union-attr]  # RDF 1.1
+                              message="rdfs:subClassOf belongs to the ontology; "
+                                      "data cannot change the class hierarchy")]
         if getattr(store, "remote", False) or any(_has_blank(t) for t in remove + add) \
                 or (remove and self._removal_checks() is None):
             return self.reference(store, remove, add)
@@ -133,7 +134,7 @@ class WriteChecks:
 
     def reference(self, store: TripleStore, remove: list[ox.Triple], add: list[ox.Triple]) -> list[Violation]:
         """pySHACL over the region the write touches: slow, but it is the reference."""
-        touched = {t.subject.value for t in remove + add} | {
+        touched = {t.subject.value for t in remove + add} | {  # type: ignore[union-attr]  # RDF 1.1
             t.object.value for t in remove + add if isinstance(t.object, ox.NamedNode)
             and t.predicate.value not in _VOCABULARY}
         region, focus = self._region(store, touched)
@@ -145,7 +146,7 @@ class WriteChecks:
                   if str(t) not in dropped]
         after += [t for t in add if t.predicate == _TYPE]
         # Objects are checked too: a range shape reports the (possibly literal) object.
-        checked: list[str | rdflib.term.Node] = [*focus, *(t.subject.value for t in add)]
+        checked: list[str | rdflib.term.Node] = [*focus, *(t.subject.value for t in add)]  # type: ignore[union-attr]  # RDF 1.1
         checked += [to_rdflib(t.object) for t in add if isinstance(t.object, ox.Literal)]
         return self.validator.validate(to_rdflib_graph(after), focus=checked)
 
@@ -169,14 +170,16 @@ class WriteChecks:
                     focus.add(link.subject.value)
         region = [t for n in sorted(focus) for t in store.triples(ox.NamedNode(n), None, None)]
         described = _facts_described(region)
-        return region + [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))], focus
+        asserted = [t for t in described if any(True for _ in store.triples(t.subject, t.predicate, t.object))]
+        return region + asserted, focus
 
 
 def _sentences_cited(store: TripleStore, region: list[ox.Triple]) -> list[ox.Triple]:
     """The sentences of the articles the region's statements cite: what their evidence is
     checked against."""
-    articles = sorted({t.object.value for t in region if t.predicate == _DERIVED and isinstance(t.object, ox.NamedNode)})
-    sentences = sorted({t.subject.value for t in store.triples_to(PART_OF, [ox.NamedNode(a) for a in articles])})
+    articles = sorted({t.object.value for t in region
+                       if t.predicate == _DERIVED and isinstance(t.object, ox.NamedNode)})
+    sentences = sorted({t.subject.value for t in store.triples_to(PART_OF, [ox.NamedNode(a) for a in articles])})  # type: ignore[union-attr]  # RDF 1.1
     return list(store.triples_of([ox.NamedNode(s) for s in sentences])) if sentences else []
 
 
@@ -203,22 +206,22 @@ def _focused(store: TripleStore, where: str, check: int, focus: list[str], graph
 
 
 def _facts_described(triples: list[ox.Triple]) -> list[ox.Triple]:
-    parts: dict[str, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = defaultdict(dict)
+    parts: dict[str, dict[str, Object]] = defaultdict(dict)
     for t in triples:
         if t.predicate.value in (str(RDF.subject), str(RDF.predicate), str(RDF.object)):
-            parts[t.subject.value][t.predicate.value] = t.object
+            parts[t.subject.value][t.predicate.value] = t.object  # type: ignore[union-attr]  # RDF 1.1
     return [ox.Triple(p[str(RDF.subject)], p[str(RDF.predicate)], p[str(RDF.object)])  # type: ignore[arg-type]
             for p in parts.values() if len(p) == 3 and isinstance(p[str(RDF.predicate)], ox.NamedNode)
             and not isinstance(p[str(RDF.subject)], ox.Literal)]
 
 
-def _named(t: ox.Triple) -> Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]:
+def _named(t: ox.Triple) -> Iterable[Object]:
     yield t.subject
     if t.predicate.value not in _VOCABULARY:
         yield t.object
 
 
-def _terms(terms: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]) -> set[str]:
+def _terms(terms: Iterable[Object]) -> set[str]:
     return {str(t) for t in terms}
 
 

@@ -17,8 +17,8 @@ from strawberry.types import ExecutionResult
 from .. import seed
 from .classes import read as read_ontology
 from .context import Context
-from .generation import generate
 from .errors import is_unexpected, with_codes
+from .generation import generate
 from .limits import DocumentLimits
 from .mutation import Mutation
 from .surrogates import surrogate_refusal
@@ -55,10 +55,10 @@ class ChipKGSchema(strawberry.Schema):
         validation = BoundedValidation(self.limits) if sync else OffLoopValidation(self.limits)
         return [*super().get_extensions(sync), validation]
 
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         return _refused_input(args, kwargs) or with_codes(await super().execute(*args, **kwargs))
 
-    def execute_sync(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+    def execute_sync(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         return _refused_input(args, kwargs) or with_codes(super().execute_sync(*args, **kwargs))
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:

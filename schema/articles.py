@@ -58,8 +58,8 @@ async def _sentences(source: Any, info: GraphQLResolveInfo) -> list[Sentence]:
     for index, paragraph, sentence in sentences_of(text):
         facts = by_sentence.get((paragraph, sentence), []) + by_sentence.get((None, sentence), [])
         info.context.budget.spend(1 + len(facts))
-        found.append(Sentence(id=strawberry.ID(sentence_iri(iri, index)), index=index, paragraph=paragraph, text=sentence,
-                              facts=[Relation(_relation=r) for r in facts]))
+        found.append(Sentence(id=strawberry.ID(sentence_iri(iri, index)), index=index, paragraph=paragraph,
+                              text=sentence, facts=[Relation(_relation=r) for r in facts]))
     return found
 
 

@@ -17,6 +17,7 @@ added to the ontology shows up in the schema with no code change. Naming rules:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,7 +144,7 @@ def read(path: Path) -> OntologyModel:
     return build(ontology_terms(graph))
 
 
-def _ancestors(iri: str, parents: dict[str, list[str]]) -> set[str]:
+def _ancestors(iri: str, parents: Mapping[str, Sequence[str]]) -> set[str]:
     found: set[str] = set()
     todo = list(parents.get(iri, ()))
     while todo:
@@ -239,7 +240,8 @@ _LEGACY: tuple[tuple[str, str, tuple[tuple[str, Direction], ...], str | None, bo
      "Regulators that summoned it (inverse of ckg:summoned)."),
     ("Organization", "policies", (("appliesTo", Direction.INCOMING),), "Policy", False,
      "Policies that apply to it (inverse of ckg:appliesTo)."),
-    ("Company", "ceo", (("ceoOf", Direction.INCOMING),), "Person", False, "Its chief executives (inverse of ckg:ceoOf)."),
+    ("Company", "ceo", (("ceoOf", Direction.INCOMING),), "Person", False,
+     "Its chief executives (inverse of ckg:ceoOf)."),
     ("Regulator", "issued", (("issuedBy", Direction.INCOMING),), "Policy", False,
      "Policies it issued (inverse of ckg:issuedBy)."),
     ("Product", "maker", (("makes", Direction.INCOMING),), "Organization", True,
@@ -247,13 +249,15 @@ _LEGACY: tuple[tuple[str, str, tuple[tuple[str, Direction], ...], str | None, bo
     ("Product", "makers", (("makes", Direction.INCOMING),), "Organization", False, "Every organization that makes it."),
     ("Product", "policies", (("appliesTo", Direction.INCOMING),), "Policy", False,
      "Policies that apply to it (inverse of ckg:appliesTo)."),
-    ("Person", "quotes", (("speaker", Direction.INCOMING),), "Quote", False, "Quotes the person said (inverse of ckg:speaker)."),
+    ("Person", "quotes", (("speaker", Direction.INCOMING),), "Quote", False,
+     "Quotes the person said (inverse of ckg:speaker)."),
     ("Place", "basedHere", (("basedIn", Direction.INCOMING),), None, False,
      "Organizations and events based here (inverse of ckg:basedIn)."),
     ("Event", "location", (("basedIn", Direction.OUTGOING),), "Place", False, "Where it takes place (ckg:basedIn)."),
     ("Event", "exhibitors", (("exhibitedAt", Direction.INCOMING),), "Organization", False,
      "Organizations that exhibited (inverse of ckg:exhibitedAt)."),
-    ("Event", "speakers", (("spokeAt", Direction.INCOMING),), "Person", False, "People who spoke (inverse of ckg:spokeAt)."),
+    ("Event", "speakers", (("spokeAt", Direction.INCOMING),), "Person", False,
+     "People who spoke (inverse of ckg:spokeAt)."),
     ("Quote", "speaker", (("speaker", Direction.OUTGOING),), "Person", True, "Who said it (ckg:speaker)."),
 )
 _LEGACY_TEXTS = (

@@ -64,7 +64,7 @@ class Context:
             results: list[list[Relation]] = [[] for _ in keys]
             for (predicates, direction), indexes in groups.items():
                 found = kg.relations_many([keys[i][0] for i in indexes], predicates, direction)
-                for i, relations in zip(indexes, found):
+                for i, relations in zip(indexes, found, strict=True):
                     results[i] = relations
             return results
 

@@ -20,8 +20,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graphql import (DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError,
-                     InlineFragmentNode, OperationDefinitionNode, SelectionSetNode)
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
 
 from ..graph import QueryTooLarge
 
@@ -194,7 +202,8 @@ def refusals(document: DocumentNode, limits: DocumentLimits) -> list[GraphQLErro
     # still validated (and reported unused), so it is walked too, on the same budget.
     repeats = Repeats(document, limits.max_fields)
     fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
-    for definition in [*cost.operations, *fragments]:
+    definitions: list[OperationDefinitionNode | FragmentDefinitionNode] = [*cost.operations, *fragments]
+    for definition in definitions:
         if isinstance(definition, FragmentDefinitionNode) and definition.name.value in repeats.spread:
             continue
         found = repeats.most_repeated(definition)

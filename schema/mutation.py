@@ -81,7 +81,8 @@ def _plain(values: list[LangStringInput]) -> list[PlainLangString]:
 class Mutation:
     @strawberry.mutation(description="Add an entity with English and Japanese labels.")
     async def add_entity(self, info: strawberry.Info,
-                         input: Annotated[AddEntityInput, strawberry.argument(description="The entity to add.")]) -> Entity:
+                         input: Annotated[AddEntityInput,
+                                          strawberry.argument(description="The entity to add.")]) -> Entity:
         _require_token(info)
         kg = info.context.kg
         attributes = {str(SCHEMA.jobTitle): _plain(input.job_titles)} if input.job_titles else None
@@ -92,7 +93,8 @@ class Mutation:
 
     @strawberry.mutation(description="State a fact between two entities with its evidence sentence and source.")
     async def add_fact(self, info: strawberry.Info,
-                       input: Annotated[AddFactInput, strawberry.argument(description="The fact and its evidence.")]) -> Relation:
+                       input: Annotated[AddFactInput,
+                                        strawberry.argument(description="The fact and its evidence.")]) -> Relation:
         _require_token(info)
         relation = await asyncio.to_thread(
             info.context.kg.add_fact, input.subject, input.predicate, input.object, evidence=input.evidence,
@@ -102,7 +104,8 @@ class Mutation:
     @strawberry.mutation(description="Add an article's text with the facts taken from it, in one checked write: "
                                      "every evidence must be one of the text's sentences, in the paragraph it names.")
     async def add_article(self, info: strawberry.Info,
-                          input: Annotated[AddArticleInput, strawberry.argument(description="The article and its facts.")]) -> Entity:
+                          input: Annotated[AddArticleInput,
+                                           strawberry.argument(description="The article and its facts.")]) -> Entity:
         _require_token(info)
         entity = await asyncio.to_thread(info.context.kg.add_article, input.text, input.facts,
                                          article_id=input.id, lang=input.lang)
@@ -112,7 +115,8 @@ class Mutation:
     async def remove_fact(self, info: strawberry.Info,
                           subject: Annotated[strawberry.ID, strawberry.argument(description="Id of the subject.")],
                           predicate: Annotated[str, strawberry.argument(description="Predicate local name.")],
-                          object: Annotated[strawberry.ID, strawberry.argument(description="Id of the object.")]) -> RemoveFactPayload:
+                          object: Annotated[strawberry.ID,
+                                            strawberry.argument(description="Id of the object.")]) -> RemoveFactPayload:
         _require_token(info)
         result = await asyncio.to_thread(info.context.kg.remove_fact, subject, predicate, object)
         return RemoveFactPayload(removed_triples=result.removed)

@@ -30,7 +30,8 @@ async def class_page(info: Any, class_name: str, where: dict[str, Any] | None, o
         page, page_info, total = paginate(iris, lambda iri: iri, first, after)
         found = await info.context.entities.load_many([iri for _, iri in page])
         info.context.budget.spend(len(found))
-        return Connection(edges=[Edge(cursor=c, node=views.view(e)) for (c, _), e in zip(page, found) if e],
+        return Connection(edges=[Edge(cursor=c, node=views.view(e))
+                                 for (c, _), e in zip(page, found, strict=True) if e],
                           page_info=page_info, total_count=total)
     loaded = [e for e in await info.context.entities.load_many(iris) if e is not None]
     chosen = ordered(await select(info, loaded, where), order or "ID_ASC")
@@ -103,10 +104,13 @@ class Query:
 
     @strawberry.field(description="Up to `first` (≤ 10) simple paths of at most `maxLength` (≤ 6) hops between "
                                   "two entities, shortest first, following facts in either direction.")
-    async def paths(self, info: strawberry.Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from", description="Id of the start entity.")],
+    async def paths(self, info: strawberry.Info,
+                    from_: Annotated[strawberry.ID,
+                                     strawberry.argument(name="from", description="Id of the start entity.")],
                     to: Annotated[strawberry.ID, strawberry.argument(description="Id of the end entity.")],
                     max_length: Annotated[int, strawberry.argument(description="Most hops per path, 1 to 6.")] = 4,
-                    first: Annotated[int, strawberry.argument(description="Most paths to return, 1 to 10.")] = 3) -> list[Path]:
+                    first: Annotated[int, strawberry.argument(description="Most paths to return, 1 to 10.")] = 3,
+                    ) -> list[Path]:
         found = await asyncio.to_thread(info.context.kg.paths, from_, to, max_length, first)
         return [Path(_path=p) for p in found]
 

@@ -15,7 +15,7 @@ async def _entities(info: strawberry.Info, iris: tuple[str, ...]) -> list[Entity
     found = await info.context.entities.load_many(list(iris))
     info.context.budget.spend(len(found))
     return [as_graphql(info, e if e is not None else model.Entity(iri=i, types=(), labels=()))
-            for i, e in zip(iris, found)]
+            for i, e in zip(iris, found, strict=True)]
 
 
 @strawberry.type(description="A bounded neighbourhood: entities, the facts among them, and the same as Turtle.")

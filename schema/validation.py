@@ -104,5 +104,5 @@ class OffLoopValidation(BoundedValidation):
         yield
 
 
-__all__ = ["BoundedValidation", "CACHE_SIZE", "OFF_LOOP_CHARS", "OFF_LOOP_FIELDS", "OffLoopValidation",
+__all__ = ["CACHE_SIZE", "OFF_LOOP_CHARS", "OFF_LOOP_FIELDS", "BoundedValidation", "OffLoopValidation",
            "operation_name_refusal"]

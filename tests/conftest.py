@@ -18,6 +18,7 @@ import pytest
 
 from chipkg.graph import KnowledgeGraph
 from chipkg.seed import ONTOLOGY, article_graphs, article_text
+
 from stores import STORES, Graphs, OxigraphServer  # tests/stores.py
 
 # Prefixes for the Turtle snippets tests write; the line count matters to ParseError tests.

@@ -131,7 +131,8 @@ def test_the_refusals_bench_runs_and_each_document_gets_its_code(tmp_path: Path)
     result = run([sys.executable, str(ROOT / "bench" / "refusals.py"), "--quick", "--repeats", "1", "--json", str(out)])
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
-    too_large = ("fragments_19", "fragments_16", "fields_450", "label_450", "depth_2000", "aliases_1000", "tokens_20000")
+    too_large = ("fragments_19", "fragments_16", "fields_450", "label_450", "depth_2000", "aliases_1000",
+                 "tokens_20000")
     assert {key: report["checks"][key] for key in too_large} == {key: ["QUERY_TOO_LARGE"] for key in too_large}
     assert report["checks"]["two_operations"] == ["OPERATION_NAME_REQUIRED"]
     assert report["checks"]["lone_surrogate"] == ["BAD_USER_INPUT"]

@@ -30,7 +30,8 @@ OWL = "http://www.w3.org/2002/07/owl#"
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
            "jsonld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG}
 
-EXPORT_SCRIPT = "import sys; from chipkg.graph import KnowledgeGraph; sys.stdout.buffer.write(KnowledgeGraph().export())"
+EXPORT_SCRIPT = ("import sys; from chipkg.graph import KnowledgeGraph; "
+                 "sys.stdout.buffer.write(KnowledgeGraph().export())")
 
 KG = KnowledgeGraph
 

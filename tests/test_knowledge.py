@@ -9,12 +9,22 @@ does not move them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import pyoxigraph as ox
 import pytest
 
-from chipkg.graph import (Direction, InvalidInput, KnowledgeGraph, LangString, Limits, NotFound, ParseError,
-                          QueryTooLarge, ValidationFailed)
+from chipkg.graph import (
+    Direction,
+    InvalidInput,
+    KnowledgeGraph,
+    LangString,
+    Limits,
+    NotFound,
+    ParseError,
+    QueryTooLarge,
+    ValidationFailed,
+)
 from chipkg.seed import ONTOLOGY, article_graphs
 
 CKG = "https://w3id.org/chipkg/ontology#"
@@ -25,7 +35,7 @@ NVIDIA, H20, JENSEN, CAC = CKR + "nvidia", CKR + "h20", CKR + "jensen-huang", CK
 ARTICLE = CKR + "h20-article"
 
 # A whole sentence of paragraph 3 of the article, for facts the tests add.
-SENTENCE = "同時に、中国のチップメーカーは、Nvidiaや他の米国の競合他社との技術格差を縮めるために激しい競争を繰り広げています。"
+SENTENCE = "同時に、中国のチップメーカーは、Nvidiaや他の米国の競合他社との技術格差を縮めるために激しい競争を繰り広げています。"  # noqa: E501 (a sentence of the article kept whole; Japanese characters are two columns wide)
 
 KG = KnowledgeGraph
 Factory = Callable[..., KnowledgeGraph]
@@ -270,7 +280,7 @@ def test_paths_from_the_cac_to_jensen_huang(seed_kg: KG) -> None:
         assert 1 <= path.length <= 4
         assert len(path.nodes) == len(set(path.nodes)), "a path repeats a node"
         assert len(path.edges) == len(path.nodes) - 1
-        for edge, a, b in zip(path.edges, path.nodes, path.nodes[1:]):
+        for edge, (a, b) in zip(path.edges, pairwise(path.nodes), strict=True):
             assert {edge.subject, edge.object} == {a, b}
             assert edge.evidence
 
@@ -508,7 +518,8 @@ def test_stats(seed_kg: KG) -> None:
     lambda kg: kg.add_entity("Company", "Fine", "良い", alt_labels=[LangString("x\udfff", "en")]),
     lambda kg: kg.add_fact("nvidia", "makes", "h20", evidence="\ud800", source_id="h20-article"),
     lambda kg: kg.add_article("Title\nA lone \ud800 surrogate.", article_id="h20-article"),
-    lambda kg: kg.add('<https://w3id.org/chipkg/resource/x> <http://www.w3.org/2000/01/rdf-schema#label> "\ud800"@en .'),
+    lambda kg: kg.add('<https://w3id.org/chipkg/resource/x> '
+                      '<http://www.w3.org/2000/01/rdf-schema#label> "\ud800"@en .'),
 ], ids=["label", "alias", "evidence", "article", "turtle"])
 def test_a_lone_surrogate_is_the_callers_error_and_changes_nothing(fresh_kg, write) -> None:
     """Python strings may hold lone surrogates; no UTF-8 store can, so each write path says

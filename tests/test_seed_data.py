@@ -591,7 +591,8 @@ def _names(article: Graph, resource: str) -> set[str]:
 
 
 def _primary_ja(article: Graph, resource: str) -> str | None:
-    found = [lab.value for lab in article.objects(resource, LABEL) if isinstance(lab, ox.Literal) and lab.language == "ja"]
+    found = [lab.value for lab in article.objects(resource, LABEL)
+             if isinstance(lab, ox.Literal) and lab.language == "ja"]
     return found[0] if found else None
 
 

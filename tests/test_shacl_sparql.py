@@ -12,6 +12,7 @@ import rdflib
 from chipkg.graph.errors import InvalidInput
 from chipkg.graph.shacl_sparql import ShapeChecks
 from chipkg.graph.validation import Validator
+
 from test_validation import BAD_INPUTS, as_rdflib
 
 STAGE = "urn:chipkg:test-stage"

@@ -14,6 +14,7 @@ from chipkg.graph.errors import Violation
 from chipkg.graph.shacl_sparql import ShapeChecks
 from chipkg.graph.validation import Validator
 from chipkg.seed import ONTOLOGY, SHAPES, article_graphs
+
 from test_shacl_sparql import store_of
 from test_validation import BAD_INPUTS, as_rdflib, statement
 

@@ -17,7 +17,7 @@ import rdflib
 from chipkg.graph import KnowledgeGraph, ValidationFailed, Violation
 from chipkg.graph.validation import Validator
 
-EVIDENCE = '"同時に、中国のチップメーカーは、Nvidiaや他の米国の競合他社との技術格差を縮めるために激しい競争を繰り広げています。"@ja'
+EVIDENCE = '"同時に、中国のチップメーカーは、Nvidiaや他の米国の競合他社との技術格差を縮めるために激しい競争を繰り広げています。"@ja'  # noqa: E501 (a sentence of the article kept whole; Japanese characters are two columns wide)
 
 
 def statement(s: str, p: str, o: str, *, evidence: bool = True, source: str = "ckr:h20-article",

@@ -12,6 +12,7 @@ import pytest
 from chipkg.graph.store import OxigraphStore
 from chipkg.graph.validation import Validator
 from chipkg.graph.write_check import WriteChecks
+
 from test_validation import BAD_INPUTS, as_rdflib
 
 CKR, CKG = "https://w3id.org/chipkg/resource/", "https://w3id.org/chipkg/ontology#"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -112,7 +113,7 @@ def billion_laughs(levels: int = 9) -> str:
     """The classic: each entity is ten of the one before; ``&lol9;`` is 3 GB of "lol"."""
     names = ["lol"] + [f"lol{i}" for i in range(1, levels + 1)]
     entities = ['<!ENTITY lol "lol">'] + [f'<!ENTITY {name} "{("&" + below + ";") * 10}">'
-                                           for below, name in zip(names, names[1:])]
+                                           for below, name in pairwise(names)]
     return ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
             'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'

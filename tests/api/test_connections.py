@@ -64,7 +64,7 @@ def _start(tmp: Path, how: str, env: dict[str, str], nofile: int | None = None) 
 
     log = tmp / f"server-{port}.log"
     with open(log, "wb") as out:  # a file, not a pipe: a full pipe would stall the server
-        process = subprocess.Popen(command, env=environ, stdout=out, stderr=subprocess.STDOUT, preexec_fn=limit)
+        process = subprocess.Popen(command, env=environ, stdout=out, stderr=subprocess.STDOUT, preexec_fn=limit)  # noqa: PLW1509 (setrlimit only)
     served = Served(process, port, log)
     deadline = time.monotonic() + STARTUP
     while time.monotonic() < deadline:
@@ -187,7 +187,7 @@ def test_headers_dribbled_a_byte_at_a_time_are_cut_off(short: Served) -> None:
                 if sock.recv(65536) == b"":
                     closed = True
                     break
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except (BrokenPipeError, ConnectionResetError):
                 closed = True
@@ -215,7 +215,7 @@ def test_a_body_dribbled_a_byte_at_a_time_is_cut_off(short: Served) -> None:
                 sock.sendall(b" ")
                 received += sock.recv(65536)
                 break
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except (BrokenPipeError, ConnectionResetError):
                 break
@@ -237,7 +237,7 @@ def test_a_body_nobody_reads_is_not_waited_for_forever(short: Served) -> None:
                 sock.sendall(b" ")
                 if sock.recv(65536) == b"":
                     return
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except (BrokenPipeError, ConnectionResetError):
                 return

@@ -40,9 +40,9 @@ def test_a_graph_passed_in_is_used_and_not_closed(make_client, shared_kg: Knowle
 
 
 def test_a_bad_store_fails_start_up(client_of) -> None:
-    with pytest.raises(Exception, match="unknown store"):
-        with client_of(create_app(settings=Settings(store="nosuch:place"))):
-            pass
+    with pytest.raises(Exception, match="unknown store"), \
+            client_of(create_app(settings=Settings(store="nosuch:place"))):
+        pass
 
 
 def test_two_apps_share_nothing(client_of, shared_kg: KnowledgeGraph) -> None:
@@ -225,11 +225,11 @@ def test_healthz_answers_while_an_export_runs() -> None:
 
     async def scenario() -> None:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            async with anyio.create_task_group() as tasks:
-                tasks.start_soon(timed, client, "export", "/export")
-                await anyio.sleep(0.1)
-                tasks.start_soon(timed, client, "healthz", "/healthz")
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client, \
+                anyio.create_task_group() as tasks:
+            tasks.start_soon(timed, client, "export", "/export")
+            await anyio.sleep(0.1)
+            tasks.start_soon(timed, client, "healthz", "/healthz")
 
     anyio.run(scenario)
     # Order, not speed: asked 0.1 s into a 1 s export, /healthz answers first unless the
@@ -250,7 +250,8 @@ def test_sparql_sees_the_default_graph_only(make_client) -> None:
             for query in ("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
                           "SELECT ?s FROM <urn:chipkg:write:demo:added> WHERE { ?s ?p ?o }",
                           "SELECT ?g FROM NAMED <urn:chipkg:write:demo:added> WHERE { GRAPH ?g { ?s ?p ?o } }"):
-                answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+                answer = client.get("/sparql", params={"query": query},
+                                    headers={"Accept": "application/sparql-results+json"})
                 if answer.status_code == 400:  # the guard refuses FROM outright
                     assert answer.json()["error"]["code"] == "SPARQL_REFUSED"
                     continue

@@ -120,7 +120,8 @@ def test_home_counts_classes_and_offers_examples(make_client, shared_kg: Knowled
         assert html.escape(example.title) in page
 
 
-@pytest.mark.parametrize(("text", "expected"), [("エヌビディア", "nvidia"), ("CAC", "cyberspace-administration-of-china"),
+@pytest.mark.parametrize(("text", "expected"), [("エヌビディア", "nvidia"),
+                                                ("CAC", "cyberspace-administration-of-china"),
                                                 ("トランプ", "trump-administration"), ("nvidia", "nvidia")])
 def test_search_finds_labels_and_aliases_in_both_languages(make_client, shared_kg: KnowledgeGraph,
                                                             text: str, expected: str) -> None:

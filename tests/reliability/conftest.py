@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from chipkg.seed import article_text
 
 from .support import EVIDENCE, FULL, Listener, Server, start_server

@@ -210,10 +210,8 @@ class Listener:
             with conn:
                 head = (f"HTTP/1.1 200 OK\r\nContent-Type: {self.content_type}\r\n"
                         f"Content-Length: {len(self.body)}\r\nConnection: close\r\n\r\n").encode()
-                try:
+                with contextlib.suppress(OSError):
                     conn.sendall(head + self.body)
-                except OSError:
-                    pass
 
     def close(self) -> None:
         self._stop.set()

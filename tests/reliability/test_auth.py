@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from chipkg.api import auth
 from chipkg.api.app import create_app
 from chipkg.api.settings import Settings

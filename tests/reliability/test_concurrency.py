@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from chipkg.graph import Direction, KnowledgeGraph
 from chipkg.schema import Context, build_schema
 
@@ -264,7 +265,8 @@ def test_removals_and_exports_are_never_half_seen(
     figures["concurrency.churn.exports"] = passes["exports"]
 
 
-def test_readers_do_not_wait_for_a_writer(graph_with_companies: tuple[KnowledgeGraph, list[list[tuple[str, str]]]]) -> None:
+def test_readers_do_not_wait_for_a_writer(
+        graph_with_companies: tuple[KnowledgeGraph, list[list[tuple[str, str]]]]) -> None:
     """While a writer holds the write lock (as it does for the whole of its checks: up to a
     minute on a hub before the compiled checks), every kind of read still answers."""
     kg, plan = graph_with_companies
@@ -291,7 +293,7 @@ def test_readers_do_not_wait_for_a_writer(graph_with_companies: tuple[KnowledgeG
     release = threading.Event()
 
     def writer() -> None:
-        with kg._gate.writing:  # noqa: SLF001 - stands for a writer in the middle of its checks
+        with kg._gate.writing:  # stands for a writer in the middle of its checks
             writer_holds.set()
             release.wait(120)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pyoxigraph as ox
+
 from chipkg.graph import KnowledgeGraph
 from chipkg.graph.store import OxigraphStore
 
@@ -119,7 +120,8 @@ def _check(server: Server, entities: list[str], facts: list[tuple[str, str]]) ->
                 assert data[f"e{i}"] is not None, f"acknowledged entity {entity_id} is missing"
         for subject in {s for s, _ in facts}:
             body = graphql(http, 'query($id: ID!) { entity(id: $id) { relations(predicate: ["competesWith"], '
-                                 "direction: OUTGOING, first: 100) { nodes { targetId evidence { text } } } } }", {"id": subject})
+                                 "direction: OUTGOING, first: 100) { nodes { targetId evidence { text } } } } }",
+                           {"id": subject})
             targets = {r["targetId"] for r in body["data"]["entity"]["relations"]["nodes"]
                        if [e["text"] for e in r["evidence"]] == [EVIDENCE]}
             missing = [o for s, o in facts if s == subject and o not in targets]

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from chipkg.api.app import create_app
 from chipkg.api.settings import Settings
 from chipkg.graph import KnowledgeGraph, StoreError

@@ -22,11 +22,12 @@ from typing import Any
 
 import httpx
 import pytest
-from chipkg.graph import KnowledgeGraph
-from chipkg.schema import Context, build_schema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
+
+from chipkg.graph import KnowledgeGraph
+from chipkg.schema import Context, build_schema
 
 from .support import (
     CKR,

@@ -15,11 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from chipkg.api.errors import HTTPError
 from chipkg.api.sparql import evaluate
 from chipkg.graph import ChipKGError, KnowledgeGraph
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from .support import Server, check_error_body, knob
 
@@ -190,7 +191,7 @@ def test_fuzz_the_guard_against_pyoxigraph(figures: dict[str, Any]) -> None:
         assert refused or not live, query
 
     run()
-    print(f"\nguard against pyoxigraph: {sum(seen[k] for k in ('syntax error', 'service called', 'parsed, service not called'))}"
-          f" queries; {dict(seen)}")
+    guarded = sum(seen[k] for k in ("syntax error", "service called", "parsed, service not called"))
+    print(f"\nguard against pyoxigraph: {guarded} queries; {dict(seen)}")
     figures["fuzz.sparql.guard.outcomes"] = dict(sorted(seen.items()))
     assert seen["service called"] > GUARD_EXAMPLES // 30, "the fuzzer should reach SERVICE often"

@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
+
 from chipkg.graph import ChipKGError, KnowledgeGraph, LangString, ParseError
 from chipkg.graph.store import OxigraphStore
 from chipkg.schema import Context, build_schema
@@ -395,7 +396,8 @@ def test_invented_evidence_through_add_is_refused(kg: KnowledgeGraph) -> None:
 def test_duplicate_ids_are_refused(kg: KnowledgeGraph) -> None:
     for taken in ("nvidia", "h20", "h20-article", "huawei-competes-with-nvidia"):
         refused_gql(kg, "BAD_USER_INPUT", ADD_ENTITY, entity("Another", id=taken))
-    error = refused(kg, "BAD_USER_INPUT", lambda: kg.add_entity("Company", "Nvidia", "エヌビディア", entity_id="nvidia"))
+    error = refused(kg, "BAD_USER_INPUT",
+                    lambda: kg.add_entity("Company", "Nvidia", "エヌビディア", entity_id="nvidia"))
     assert "taken" in error.message
 
 

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 import networkx as nx
 import pytest
+
 from chipkg.api.serve import bind
 from chipkg.graph import KnowledgeGraph
 from chipkg.graph.model import slug_of

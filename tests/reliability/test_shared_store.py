@@ -16,13 +16,14 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
+
 from chipkg.api.app import create_app
 from chipkg.api.settings import Settings
 from chipkg.graph import KnowledgeGraph
 from chipkg.graph.store import OxigraphStore
 
-from stores import OxigraphServer  # tests/stores.py
 from .support import TOKEN, Server, graphql, in_process_client, start_server
+from stores import OxigraphServer  # tests/stores.py
 
 LOOKUP = '{ entity(id: "shared-co") { id label } search(text: "Shared Store") { id } }'
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pyoxigraph as ox
 import pytest
 
@@ -36,7 +38,8 @@ def test_regulators_acting_on_nvidia_through_policies(gql, article_ja):
     """The second half of the answer: policies that apply to Nvidia, and who issued them."""
     data = gql("""{ entity(id: "nvidia") { ... on Company { policies { id ... on Policy {
         issuedBy { __typename id }
-        relations(predicate: ["appliesTo"], direction: OUTGOING) { nodes { target { id } evidence { text } } } } } } } }""")
+        relations(predicate: ["appliesTo"], direction: OUTGOING) { nodes { target { id } evidence { text } } }
+    } } } } }""")
     policies = {p["id"]: p for p in data["entity"]["policies"]}
     assert {pid: [r["id"] for r in p["issuedBy"]] for pid, p in policies.items()} == {
         "h20-sales-permission": ["trump-administration"], "us-export-restrictions": ["us-government"]}
@@ -66,7 +69,7 @@ def test_how_is_the_cac_connected_to_jensen_huang(gql, article_ja, first):
         assert nodes[0] == CAC and nodes[-1] == "jensen-huang"
         assert len(set(nodes)) == len(nodes), "paths must be simple"
         assert path["length"] == len(path["edges"]) == len(nodes) - 1 <= 4  # the default maxLength
-        for (a, b), edge in zip(zip(nodes, nodes[1:]), path["edges"]):
+        for (a, b), edge in zip(pairwise(nodes), path["edges"], strict=True):
             assert {edge["source"]["id"], edge["target"]["id"]} == {a, b}, "edges[i] joins nodes[i] and nodes[i+1]"
             assert edge["evidence"] and all(e["text"] in article_ja for e in edge["evidence"])
     if first == 10:
@@ -79,7 +82,8 @@ def test_max_length_bounds_the_paths(gql):
     assert gql('{ paths(from: "%s", to: "jensen-huang", maxLength: 1) { length } }' % CAC)["paths"] == []
 
 
-H20_TURTLE = '{ neighborhood(id: "h20") { nodes { id iri } edges { predicateIri source { iri } target { iri } } turtle } }'
+H20_TURTLE = ('{ neighborhood(id: "h20") { nodes { id iri } '
+              'edges { predicateIri source { iri } target { iri } } turtle } }')
 
 
 def test_h20_neighbourhood_as_turtle(gql, article_ja):

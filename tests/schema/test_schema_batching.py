@@ -121,7 +121,8 @@ COMPANIES_WITH_ENDS = ("{ companies(first: %d) { edges { node { id label relatio
                        "source { id label } target { id label } evidence { text source { id } } } } } } } } }")
 TWO_HOPS = ("{ companies(first: %d) { nodes { id relations { nodes { target { id relations { nodes { predicate "
             "sourceId } } } } } } } }")
-TYPED = "{ companies(first: %d) { nodes { id products { id } ceo { id } competitors { id label } summonedBy { id } } } }"
+TYPED = ("{ companies(first: %d) { nodes { id products { id } ceo { id } competitors { id label } "
+         "summonedBy { id } } } }")
 
 # query, graph-layer calls expected whatever the page size. A `relations` page is one
 # `relation_pages` call for the whole batch, which also reads the ends and the articles.

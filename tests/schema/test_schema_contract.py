@@ -207,13 +207,15 @@ SUBJECT_CLASSES = ("Organization", "Product", "Policy", "Person", "Place", "Even
 def test_every_seed_relation_has_verbatim_evidence_in_its_paragraph(gql, article_ja):
     """Every fact, seen from its subject: evidence in the article, in the paragraph it names."""
     lists = " ".join('%s: entities(type: "%s", first: 100) { nodes { relations(direction: OUTGOING, first: 100) '
-                     '{ nodes { predicate evidence { text paragraph } } } } }' % (c.lower(), c) for c in SUBJECT_CLASSES)
+                     '{ nodes { predicate evidence { text paragraph } } } } }' % (c.lower(), c)
+                     for c in SUBJECT_CLASSES)
     data = gql("{ %s }" % lists)
     relations = [r for c in SUBJECT_CLASSES for n in data[c.lower()]["nodes"] for r in n["relations"]["nodes"]]
     facts_in_seed = gql("{ stats { byPredicate { key count } } }")["stats"]["byPredicate"]
     object_properties = {p["name"] for p in gql("{ ontology { properties { name kind } } }")["ontology"]["properties"]
                          if p["kind"] == "object property"}
-    assert len(relations) == sum(c["count"] for c in facts_in_seed if c["key"].removeprefix("ckg:") in object_properties)
+    assert len(relations) == sum(c["count"] for c in facts_in_seed
+                                 if c["key"].removeprefix("ckg:") in object_properties)
     for relation in relations:
         assert relation["evidence"], relation
         for evidence in relation["evidence"]:

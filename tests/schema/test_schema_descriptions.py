@@ -48,7 +48,8 @@ def test_descriptions_show_in_the_sdl(schema):
 
 
 def test_every_argument_and_enum_value_has_a_description(schema):
-    missing = [f"{name}({arg})" for name, field in fields(schema) for arg, argument in getattr(field, "args", {}).items()
+    missing = [f"{name}({arg})" for name, field in fields(schema)
+               for arg, argument in getattr(field, "args", {}).items()
                if not (argument.description or "").strip()]
     missing += [f"{name}.{value}" for name, t in named_types(schema).items() if isinstance(t, GraphQLEnumType)
                 for value, definition in t.values.items() if not (definition.description or "").strip()]

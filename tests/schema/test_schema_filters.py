@@ -28,7 +28,8 @@ def test_where_on_a_typed_list(gql, where, expected):
 
 def test_where_type_keeps_subclasses(gql):
     data = gql("""{ all: organizations(first: 100) { totalCount }
-                    regulators: organizations(where: {type: "Regulator"}, first: 100) { totalCount nodes { __typename } }
+                    regulators: organizations(where: {type: "Regulator"}, first: 100) {
+                      totalCount nodes { __typename } }
                     places: entities(type: "Place", where: {type: "Place"}, first: 100) { totalCount }
                     countries: entities(type: "Place", where: {type: "Country"}, first: 100) { totalCount }
                     allPlaces: places(first: 100) { totalCount } }""")
@@ -57,7 +58,8 @@ def test_where_and_order_on_a_relationship_field(gql):
     data = gql("""{ entity(id: "beijing") { ... on Place {
         all: basedInInverse(orderBy: LABEL_DESC) { id }
         moon: basedInInverse(where: {label: {contains: "moon"}}) { id }
-        page: basedInInverseConnection(first: 2, orderBy: LABEL_ASC) { totalCount nodes { id } pageInfo { hasNextPage } }
+        page: basedInInverseConnection(first: 2, orderBy: LABEL_ASC) {
+          totalCount nodes { id } pageInfo { hasNextPage } }
     } } }""")["entity"]
     assert ids(data["all"]) == ["z-ai", "moonshot-ai", "growingio"]
     assert ids(data["moon"]) == ["moonshot-ai"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from graphql import GraphQLInterfaceType, GraphQLObjectType
+
 from chipkg import seed
 from chipkg.schema import build_schema
-from graphql import GraphQLInterfaceType, GraphQLObjectType
 
 EXTRA = """
 ckg:Fab a owl:Class ;

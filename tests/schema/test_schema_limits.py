@@ -41,7 +41,8 @@ def test_the_limits_are_where_the_tests_assume(gql):
     gql(nested(10))
     gql(nested_relations(2))
     gql(aliases(30))
-    gql('{ paths(from: "nvidia", to: "h20", maxLength: 6) { length } neighborhood(id: "h20", depth: 4) { nodes { id } } }')
+    gql('{ paths(from: "nvidia", to: "h20", maxLength: 6) { length } '
+        'neighborhood(id: "h20", depth: 4) { nodes { id } } }')
 
 
 TOO_LARGE = [
@@ -51,7 +52,8 @@ TOO_LARGE = [
     ("aliases-31", aliases(31)),
     ("aliases-100", aliases(100)),
     ("tokens", "{ %s }" % " ".join(["__typename"] * 5001)),
-    ("paths-maxLength-7", '{ paths(from: "cyberspace-administration-of-china", to: "nvidia", maxLength: 7) { length } }'),
+    ("paths-maxLength-7",
+     '{ paths(from: "cyberspace-administration-of-china", to: "nvidia", maxLength: 7) { length } }'),
     ("paths-first-11", '{ paths(from: "cyberspace-administration-of-china", to: "nvidia", first: 11) { length } }'),
     ("neighborhood-depth-5", '{ neighborhood(id: "h20", depth: 5) { nodes { id } } }'),
     ("neighborhood-depth-negative", '{ neighborhood(id: "h20", depth: -1) { nodes { id } } }'),

@@ -16,7 +16,7 @@ REMOVE_FACT = """mutation($subject: ID!, $predicate: String!, $object: ID!) {
   removeFact(subject: $subject, predicate: $predicate, object: $object) { removedTriples } }"""
 
 # Paragraph 5 of the article, verbatim.
-HUAWEI_COMPETES = "Huaweiは、高度なAIシステムを駆動するNvidiaと直接競合するように設計された、多数のチップを展示しました。"
+HUAWEI_COMPETES = "Huaweiは、高度なAIシステムを駆動するNvidiaと直接競合するように設計された、多数のチップを展示しました。"  # noqa: E501 (a sentence of the article kept whole; Japanese characters are two columns wide)
 
 
 def fact(subject: str, predicate: str, obj: str, evidence: str = HUAWEI_COMPETES, **extra) -> dict:
@@ -25,7 +25,8 @@ def fact(subject: str, predicate: str, obj: str, evidence: str = HUAWEI_COMPETES
 
 
 ADD_ARTICLE = """mutation($input: AddArticleInput!) { addArticle(input: $input) {
-  __typename id label ... on Article { text sentences { id index paragraph text facts { predicate target { id } } } } } }"""
+  __typename id label ... on Article {
+    text sentences { id index paragraph text facts { predicate target { id } } } } } }"""
 DATA = __import__("pathlib").Path(__file__).parents[1] / "data"
 
 
@@ -147,7 +148,8 @@ REFUSED_FACTS = [
 
 
 @pytest.mark.parametrize(("variables", "code", "mentioned"), REFUSED_FACTS,
-                         ids=["unknown-predicate", "domain", "range", "jurisdiction-range", "no-article", "not-article"])
+                         ids=["unknown-predicate", "domain", "range", "jurisdiction-range", "no-article",
+                              "not-article"])
 def test_refused_facts_change_nothing(graph, gql_errors, error_codes, variables, code, mentioned):
     before = graph.export()
     errors = gql_errors(ADD_FACT, kg=graph, authorized=True, **variables)

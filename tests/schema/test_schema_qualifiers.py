@@ -62,7 +62,7 @@ ckr:alibaba-competes-with-deepseek a rdf:Statement ; rdf:subject ckr:alibaba ;
     rdf:predicate ckg:competesWith ; rdf:object ckr:deepseek ; prov:wasDerivedFrom ckr:h20-article ;
     ckg:paragraph 8 ;
     ckg:evidence "Alibabaと中国のスタートアップであるDeepSeekは、世界トップクラスの性能を誇るオープンソースAIシステムをリリースしました。"@ja .
-"""))
+"""))  # noqa: E501 (a sentence of the article kept whole; Japanese characters are two columns wide)
     result = execute(kg, '{ entity(id: "alibaba") { relations(predicate: ["competesWith"]) { nodes { '
                          'evidence { attribution } concerning { id } shortlyAfter { id } } } } }')
     assert result.errors is None

@@ -10,9 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from graphql import (GraphQLArgument, GraphQLEnumType, GraphQLInputObjectType, GraphQLInputType, GraphQLInterfaceType,
-                     GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLUnionType,
-                     get_named_type, is_required_argument, is_required_input_field)
+from graphql import (
+    GraphQLArgument,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    get_named_type,
+    is_required_argument,
+    is_required_input_field,
+)
 
 from chipkg.schema import build_schema
 
