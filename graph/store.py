@@ -178,6 +178,15 @@ class OxigraphStore:
         """A SPARQL query; ``options`` go to pyoxigraph (``default_graph``, ``prefixes`` …)."""
         return self._live().query(sparql, **options)
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy of an on-disk store in ``target`` (a RocksDB checkpoint: hard
+        links on the same file system, so it costs milliseconds, not a copy). What lets a
+        full export run in a child process (``export.write_snapshot``)."""
+        try:
+            self._live().backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"cannot copy the Oxigraph store at {self.path}: {exc}") from exc
+
     def update(self, sparql: str) -> None:
         """A SPARQL update, in one transaction."""
         try:
