@@ -189,6 +189,11 @@ class KnowledgeGraph:
     def _read_entity(self, iri: str) -> Entity | None:
         return self._read_entities([iri])[0]
 
+    def _is_entity(self, iri: str) -> bool:
+        """What ``_read_entity(iri) is not None`` says, from the node's types alone: a hub's
+        thousands of triples took 3 ms to read at 1M."""
+        return any(t in self.classes for t in self._types(iri))
+
     def _read_entities(self, iris: list[str]) -> list[Entity | None]:
         """Entities for many IRIs from one batched store read."""
         by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
@@ -460,7 +465,7 @@ class KnowledgeGraph:
         s, o, source = iri_of(subject_id), iri_of(object_id), iri_of(source_id)
         with self._gate.writing:
             for entity_id, iri in ((subject_id, s), (object_id, o)):
-                if self._read_entity(iri) is None:
+                if not self._is_entity(iri):
                     raise NotFound(f"no entity with id {entity_id!r}")
             article = self._read_entity(source)
             if article is None or str(CKG.Article) not in article.types:

@@ -13,7 +13,7 @@ from chipkg.graph.store import OxigraphStore
 from chipkg.graph.validation import Validator
 from chipkg.graph.write_check import WriteChecks
 
-from test_validation import BAD_INPUTS, as_rdflib
+from test_validation import BAD_INPUTS, EVIDENCE, as_rdflib, statement
 
 CKR, CKG = "https://w3id.org/chipkg/resource/", "https://w3id.org/chipkg/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -102,3 +102,62 @@ def test_a_good_write_passes_and_leaves_nothing_staged(checks: WriteChecks, stor
     fact, statement = _fact_statement(seed_triples)
     assert checks.check(store, [fact, *statement], []) == []  # a fact with its evidence may go
     assert unchanged(store, seed_triples)
+
+
+# ------------------------------------------------------------------ writes on a hub
+
+RIVALS = 40  # facts the hub gets on top of the seed's
+
+
+@pytest.fixture(scope="module")
+def hub_triples(seed_triples: list[ox.Triple], ttl: Callable[[str], str]) -> list[ox.Triple]:
+    """The seed with ckr:nvidia made a hub: a rival company per fact, each with its statement."""
+    body = "".join(f'ckr:rival-{i} a ckg:Company ; rdfs:label "Rival {i}"@en , "ライバル{i}"@ja .\n'
+                   f"ckr:nvidia ckg:competesWith ckr:rival-{i} .\n"
+                   + statement("ckr:nvidia", "ckg:competesWith", f"ckr:rival-{i}", name=f"ckr:rival-statement-{i}")
+                   for i in range(RIVALS))
+    return seed_triples + [q.triple for q in ox.parse(ttl(body), format=ox.RdfFormat.TURTLE)]
+
+
+@pytest.fixture
+def hub_store(hub_triples: list[ox.Triple]) -> OxigraphStore:
+    store = OxigraphStore()
+    store.add_many(hub_triples)
+    return store
+
+
+NEW_RIVAL = 'ckr:new-rival a ckg:Company ; rdfs:label "New rival"@en , "新しいライバル"@ja .\n'
+
+
+# A write that only adds is checked as far as the added triples reach (graph/additions.py):
+# on a node that was already a target, only the rows that join an added triple. Each case
+# is a violation that confinement must still see, on a node with many facts of the kind.
+@pytest.mark.parametrize("body", [
+    pytest.param(NEW_RIVAL + "ckr:nvidia ckg:competesWith ckr:new-rival .\n", id="hub-fact-without-statement"),
+    pytest.param(NEW_RIVAL + "ckr:nvidia ckg:competesWith ckr:new-rival .\n"
+                 + statement("ckr:nvidia", "ckg:competesWith", "ckr:rival-0"), id="statement-of-another-fact"),
+    pytest.param(NEW_RIVAL + "ckr:nvidia ckg:competesWith ckr:new-rival .\n"
+                 + statement("ckr:nvidia", "ckg:competesWith", "ckr:new-rival").replace("ckg:paragraph 3",
+                                                                                       "ckg:paragraph 1"),
+                 id="evidence-from-another-paragraph"),
+    pytest.param(NEW_RIVAL + "ckr:new-rival ckg:competesWith ckr:nvidia .\n", id="fact-to-the-hub-without-statement"),
+    pytest.param('ckr:nvidia rdfs:label "NVIDIA Corporation"@en .\n', id="second-english-label-on-the-hub"),
+    pytest.param('ckr:nvidia ckg:competesWith "Intel" .\n', id="hub-fact-to-a-literal"),
+    pytest.param('ckr:rival-statement-0 ckg:evidence "言っていないこと"@ja .\n', id="evidence-added-to-a-statement"),
+    pytest.param("ckr:rival-statement-0 ckg:paragraph 4 .\n", id="second-paragraph-of-a-statement"),
+])
+def test_an_addition_on_a_hub_gets_the_reference_verdict(checks: WriteChecks, hub_store: OxigraphStore,
+                                                         hub_triples: list[ox.Triple], ttl: Callable[[str], str],
+                                                         body: str) -> None:
+    bad = [q.triple for q in ox.parse(ttl(body), format=ox.RdfFormat.TURTLE)]
+    found = {str(v) for v in checks.check(hub_store, [], bad)}
+    assert found, "the bad write was accepted"
+    assert found == reference(checks, hub_triples + bad)
+
+
+def test_a_valid_fact_on_a_hub_passes(checks: WriteChecks, hub_store: OxigraphStore,
+                                      ttl: Callable[[str], str]) -> None:
+    body = (NEW_RIVAL + "ckr:nvidia ckg:competesWith ckr:new-rival .\n"
+            + statement("ckr:nvidia", "ckg:competesWith", "ckr:new-rival"))
+    assert checks.check(hub_store, [], [q.triple for q in ox.parse(ttl(body), format=ox.RdfFormat.TURTLE)]) == []
+    assert EVIDENCE in body  # the evidence is a sentence of the article, in paragraph 3

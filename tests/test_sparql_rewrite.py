@@ -1,0 +1,127 @@
+"""The rewrites that let a single write be checked in milliseconds: negations the engine
+can run for one node, the constraint confined to the added triples, the patterns through
+which an added triple reaches a node. Each refuses (``Unsupported``) what it cannot prove
+equivalent, and every shipped check is understood, so no check silently loses the fast
+path (or, worse, is confined where it must not be)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from chipkg.graph.additions import ADDED, _Check
+from chipkg.graph.shacl_sparql import ShapeChecks
+from chipkg.graph.sparql_rewrite import (
+    ForNode,
+    TriplePattern,
+    Unsupported,
+    bound,
+    confined,
+    optional_as_minus,
+    target_patterns,
+    tokens,
+)
+from chipkg.graph.validation import Validator
+
+CKG = "https://w3id.org/chipkg/ontology#"
+PREFIXES = {"ckg": CKG, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+PROVENANCE = ("?this ?path ?value . FILTER(isIRI(?value)) "
+              "OPTIONAL { ?st rdf:subject ?this ; rdf:predicate ?path ; rdf:object ?value . } FILTER(!BOUND(?st))")
+
+
+@pytest.fixture(scope="module")
+def checks() -> ShapeChecks:
+    return ShapeChecks(Validator.from_files().shapes)
+
+
+def test_an_optional_about_the_node_becomes_minus_any_other_not_exists() -> None:
+    # About ?this: bound to one node, the MINUS side is that node's neighbourhood.
+    assert "MINUS {" in optional_as_minus(PROVENANCE)
+    # Not about ?this: a MINUS side would be read for the whole store.
+    evidence = ("?this ckg:evidence ?value ; ckg:source ?a . "
+                "OPTIONAL { ?s ckg:partOf ?a ; ckg:text ?value . } FILTER(!BOUND(?s))")
+    rewritten = optional_as_minus(evidence)
+    assert "FILTER NOT EXISTS {" in rewritten and "MINUS" not in rewritten and "OPTIONAL" not in rewritten
+
+
+def test_a_constraint_is_confined_once_per_pattern_it_joins_on() -> None:
+    forms = confined(optional_as_minus(PROVENANCE), "urn:g", PREFIXES)
+    assert [f.pattern for f in forms] == [TriplePattern("?this", "?path", "?value")]
+    where = forms[0].where
+    assert where.startswith("GRAPH <urn:g> { ?this ?path ?value }")
+    # The negation stays whole, tried on the staged triples first (IF runs one branch only).
+    assert "IF ( EXISTS { GRAPH <urn:g> { ?st rdf:subject ?this" in where
+    assert "false , NOT EXISTS { ?st rdf:subject ?this" in where
+    two = confined("?this ckg:label ?_one , ?_other FILTER(?_one != ?_other)", "urn:g", PREFIXES)
+    assert [f.pattern.object for f in two] == ["?_one", "?_other"]
+    assert "GRAPH <urn:g> { ?this ckg:label ?_other } ?this ckg:label ?_one ." in two[1].where
+
+
+def test_a_constraint_that_joins_nothing_has_no_confined_form() -> None:
+    # With the node a target before the write, adding triples cannot break these.
+    assert confined("FILTER NOT EXISTS { ?this ckg:label ?_v }", "urn:g", PREFIXES) == []
+    assert confined("FILTER(!isIRI(?this))", "urn:g", PREFIXES) == []
+
+
+@pytest.mark.parametrize("constraint", [
+    pytest.param("?this ckg:p ?v OPTIONAL { ?v ckg:q ?w }", id="optional"),
+    pytest.param("?this ckg:p ?v FILTER EXISTS { ?v ckg:q ?w }", id="exists-gains-rows"),
+    pytest.param("?this ckg:p ?v FILTER(?v = 1 || EXISTS { ?v ckg:q ?w })", id="exists-in-an-expression"),
+    pytest.param("?this ckg:p ?v FILTER NOT EXISTS { ?v ckg:q ?w FILTER NOT EXISTS { ?w ckg:r ?x } }",
+                 id="negation-inside-a-negation"),
+    pytest.param("?this ckg:p ?v MINUS { ?v ckg:q ?w MINUS { ?w ckg:r ?x } }", id="minus-inside-a-minus"),
+    pytest.param("?this ckg:p ?v MINUS { ?a ckg:q ?b }", id="minus-sharing-no-variable"),
+    pytest.param("?this ckg:p/ckg:q* ?v", id="path"),
+    pytest.param("{ ?this ckg:p ?v } UNION { ?this ckg:q ?v }", id="union"),
+    pytest.param("?this ckg:p ?v BIND(?v AS ?w)", id="bind"),
+    pytest.param("?this unknown:p ?v", id="undeclared-prefix"),
+])
+def test_what_cannot_be_proved_is_not_confined(constraint: str) -> None:
+    with pytest.raises(Unsupported):
+        confined(constraint, "urn:g", PREFIXES)
+
+
+def test_target_patterns_cover_every_step_of_a_path() -> None:
+    target = ("{ ?this <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> / "
+              "<http://www.w3.org/2000/01/rdf-schema#subClassOf> * ckg:Company } UNION { ?_t ckg:makes ?this }")
+    found = target_patterns(target, PREFIXES)
+    assert TriplePattern("?this", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "?_step1") in found
+    # The closure step can be anywhere along the chain: neither end is known.
+    assert TriplePattern(None, "<http://www.w3.org/2000/01/rdf-schema#subClassOf>", None) in found
+    assert TriplePattern("?_t", f"<{CKG}makes>", "?this") in found
+
+
+def test_a_pattern_match_binds_its_variables() -> None:
+    pattern = TriplePattern("?this", f"<{CKG}makes>", "?this")
+    assert pattern.match(("<a>", f"<{CKG}makes>", "<a>")) == {"?this": "<a>"}
+    assert pattern.match(("<a>", f"<{CKG}makes>", "<b>")) is None  # ?this twice: the same node
+    assert pattern.match(("<a>", f"<{CKG}other>", "<a>")) is None
+    assert TriplePattern("?s", None, "?o").match(("<a>", "<p>", '"x"')) == {"?s": "<a>", "?o": '"x"'}
+
+
+@pytest.mark.parametrize("node", ["<https://w3id.org/chipkg/resource/nvidia>", '"テキスト"@ja',
+                                  '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'])
+def test_a_text_prepared_for_one_node_reads_as_bound(checks: ShapeChecks, node: str) -> None:
+    for check in checks.checks:
+        assert tokens(ForNode.of(check.focused).bound(node)) == tokens(bound(check.focused, node))
+
+
+def test_every_shipped_check_is_understood(checks: ShapeChecks) -> None:
+    """If a shape ever compiles to something the rewrites do not understand, its check
+    still runs (whole, for every focus node), but writes get slower: this says so."""
+    for i, check in enumerate(checks.checks):
+        taken = _Check.of(i, optional_as_minus(check.focused), checks.prefixes)
+        assert taken.analysed, check
+        assert all(p.predicate for p in taken.targets or ()), check  # an index key for each
+
+
+def test_the_confined_forms_run_in_oxigraph(checks: ShapeChecks) -> None:
+    """Every form parses and runs (on an empty store with the staged graph named)."""
+    store = ox.Store()
+    graphs = [ox.DefaultGraph(), ox.NamedNode("urn:g")]
+    for i, check in enumerate(checks.checks):
+        taken = _Check.of(i, optional_as_minus(check.focused), checks.prefixes)
+        for _, form in taken.forms or ():
+            where = form.bound("<https://w3id.org/chipkg/resource/x>").replace(ADDED, "urn:g")
+            assert list(store.query(f"SELECT * WHERE {{ {where} }}", default_graph=graphs,
+                                    prefixes=checks.prefixes)) == []  # type: ignore[arg-type]
