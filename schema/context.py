@@ -73,8 +73,11 @@ class Context:
 
         async def load_pages(keys: list[PageKey]) -> list[RelationPage]:
             # One graph call for every `relations` page of the batch: the pages, their
-            # evidence and the entities they mention (see graph/reads.py).
-            return await asyncio.to_thread(kg.relation_pages, [PageRequest(*key) for key in keys])
+            # evidence and the entities they mention (see graph/reads.py). Pages read
+            # since the last write come from the cache, with no hop.
+            requests = [PageRequest(*key) for key in keys]
+            cached = kg.cached_relation_pages(requests)
+            return cached if cached is not None else await asyncio.to_thread(kg.relation_pages, requests)
 
         self.entities = DataLoader(load_fn=load_entities)
         self.pages = DataLoader(load_fn=load_pages)
