@@ -22,7 +22,7 @@ from .errors import is_unexpected, with_codes
 from .limits import DocumentLimits
 from .mutation import Mutation
 from .surrogates import surrogate_refusal
-from .validation import BoundedValidation, OffLoopValidation
+from .validation import BoundedValidation, DocumentCache, OffLoopValidation
 
 MAX_DEPTH = DocumentLimits.max_depth
 MAX_ALIASES = DocumentLimits.max_aliases
@@ -48,11 +48,12 @@ class ChipKGSchema(strawberry.Schema):
     def __init__(self, *args: Any, limits: DocumentLimits | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits or DocumentLimits()
+        self.documents = DocumentCache()  # checked documents, shared by this schema's requests
 
     def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:
         # Built per request, like strawberry's own; execute_sync has no event loop to keep
         # free, so it gets the variant without worker threads.
-        validation = BoundedValidation(self.limits) if sync else OffLoopValidation(self.limits)
+        validation = (BoundedValidation if sync else OffLoopValidation)(self.limits, self.documents)
         return [*super().get_extensions(sync), validation]
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
