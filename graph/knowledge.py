@@ -61,6 +61,7 @@ from .reads import (
     cached_entities,
     cached_relation_pages,
     facts_with,
+    peek_entities,
     relation_pages,
 )
 from .search import NameIndex
@@ -305,6 +306,11 @@ class KnowledgeGraph:
     def cached_entities(self, iris: Sequence[str]) -> list[Entity | None]:
         """Entities by IRI through the entity cache (emptied by every write), for DataLoaders."""
         return cached_entities(self, iris)
+
+    def peek_entities(self, iris: Sequence[str]) -> list[Entity | None] | None:
+        """The entities if all were read since the last write, else ``None``: never reads the
+        store or waits, so it may run on the event loop (see ``reads.py``)."""
+        return peek_entities(self, iris)
 
     def relation_pages(self, requests: Sequence[PageRequest]) -> list[RelationPage]:
         """Pages of facts with evidence for the page only and the entities they mention (see ``reads.py``)."""

@@ -130,6 +130,14 @@ def cached_entities(kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | No
     return kg._gate.read(lambda: kg.entity_cache.read(kg, iris))
 
 
+def peek_entities(kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | None] | None:
+    """The entities if all were read since the last write, else ``None``; never reads the
+    store (nor, on a SPARQL server, asks it for the version), so it may run on the event loop."""
+    if getattr(kg.store, "remote", False):
+        return None
+    return kg.entity_cache.peek(kg.version, iris)
+
+
 def fact_key(fact: Fact) -> str:
     """The sort and cursor key of a fact; ``\\x1f`` sorts below any IRI character, so key
     order is ``(subject, predicate, object)`` order."""
@@ -249,4 +257,4 @@ def article_relations(kg: KnowledgeGraph, article: str) -> list[Relation]:
 
 
 __all__ = ["INLINE_FACTS", "PageRequest", "ReadCache", "RelationPage", "article_relations", "cached_entities",
-           "cached_relation_pages", "fact_key", "facts_with", "relation_pages"]
+           "cached_relation_pages", "fact_key", "facts_with", "peek_entities", "relation_pages"]

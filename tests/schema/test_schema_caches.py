@@ -83,3 +83,28 @@ def test_a_page_read_again_needs_no_graph_call(schema, seed_graph, store_kind, m
     again = run(schema, seed_graph, ENTITY, variable_values={"id": "nvidia"})
     assert again.data == first.data and again.errors is None
     assert len(calls) == (2 if store_kind == "sparql" else 1)  # a remote traversal is never read on the loop
+
+
+def test_what_was_read_since_the_last_write_is_returned_at_once(seed_graph, store_kind):
+    """No await (no DataLoader batch, no turn of the event loop) for an entity or a page
+    already read; on a SPARQL server the loaders always answer (asking it for its version
+    would be a round trip on the event loop)."""
+    from inspect import isawaitable
+
+    from chipkg.graph.model import Direction
+
+    iri = "https://w3id.org/chipkg/resource/nvidia"
+    key = (iri, None, Direction.BOTH, None, 3)
+
+    async def probe() -> tuple[bool, bool]:
+        context = Context.for_request(seed_graph)
+        entity, page = context.entity_now(iri), context.page_now(key)
+        waited = isawaitable(entity), isawaitable(page)
+        for pending in (entity, page):
+            if isawaitable(pending):
+                await pending
+        return waited
+
+    seed_graph.entity_cache.clear()
+    assert asyncio.run(probe()) == (True, True)
+    assert asyncio.run(probe()) == ((True, True) if store_kind == "sparql" else (False, False))
