@@ -11,7 +11,7 @@ from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, SchemaExtension
+from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
 from .. import seed
@@ -75,11 +75,8 @@ def build_schema(*, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, 
     generated = generate(read_ontology(ontology or seed.ONTOLOGY))
     limits = DocumentLimits(max_depth=max_depth, max_aliases=max_aliases, max_tokens=max_tokens, max_fields=max_fields,
                     max_repeats=max_repeats)
-    schema = ChipKGSchema(
-        query=generated.query, mutation=Mutation, types=generated.types, limits=limits,
-        # A factory: strawberry builds fresh extensions per request. The token limit bounds
-        # parsing; ChipKGSchema.get_extensions adds the parsing and validation step.
-        extensions=[lambda: MaxTokensLimiter(max_token_count=limits.max_tokens)])
+    # ChipKGSchema.get_extensions adds the parsing (within the token limit) and validation step.
+    schema = ChipKGSchema(query=generated.query, mutation=Mutation, types=generated.types, limits=limits)
     generated.attach(schema)
     return schema
 

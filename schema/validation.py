@@ -117,8 +117,11 @@ class BoundedValidation(SchemaExtension):
         return self.checked is not None
 
     def parse(self) -> None:
+        """Parse within the token limit (strawberry's ``MaxTokensLimiter``, without an
+        extension of its own per request)."""
         context = self.execution_context
-        context.graphql_document = parse(context.query, **context.parse_options)
+        context.graphql_document = parse(context.query, **{**context.parse_options,
+                                                           "max_tokens": self.limits.max_tokens})
 
     def check(self) -> list[GraphQLError]:
         """The document's refusals, else its validation errors (and keep them)."""
