@@ -21,6 +21,7 @@ from .generation import generate
 from .errors import is_unexpected, with_codes
 from .limits import DocumentLimits
 from .mutation import Mutation
+from .stack import on_fresh_stack
 from .surrogates import surrogate_refusal
 from .validation import BoundedValidation, DocumentCache, OffLoopValidation
 
@@ -61,6 +62,11 @@ class ChipKGSchema(strawberry.Schema):
 
     def execute_sync(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         return _refused_input(args, kwargs) or with_codes(super().execute_sync(*args, **kwargs))
+
+    def _get_execute_function(self) -> Any:
+        # strawberry's hook for which graphql-core function executes an operation.
+        execute = super()._get_execute_function()
+        return lambda *args, **kwargs: on_fresh_stack(execute, *args, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
