@@ -55,12 +55,14 @@ from .projection import Fact, Projection
 from .provenance import RemoteStatements, StatementIndex
 from .reading import Stats, count, describe_statement, entity_from, ontology_closure
 from .reads import (
-    EntityCache,
     PageRequest,
+    ReadCache,
     RelationPage,
     article_relations,
     cached_entities,
+    cached_relation_pages,
     facts_with,
+    peek_entities,
     relation_pages,
 )
 from .search import NameIndex
@@ -112,7 +114,7 @@ class KnowledgeGraph:
         self.limits = limits or Limits()
         self._gate = SeqLock()
         self.write_error: str | None = None  # why the last write failed in the store, until one succeeds
-        self.entity_cache = EntityCache()  # for the GraphQL reads (see reads.py)
+        self.entity_cache = ReadCache()  # entities and evidence, for the GraphQL reads (see reads.py)
         ontology = self.validator.ontology
         # The entity classes: ckg:Entity and what is under it (not ckg:Sentence, which is
         # an article's structure, not a thing the news is about).
@@ -312,9 +314,19 @@ class KnowledgeGraph:
         """Entities by IRI through the entity cache (emptied by every write), for DataLoaders."""
         return cached_entities(self, iris)
 
+    def peek_entities(self, iris: Sequence[str]) -> list[Entity | None] | None:
+        """The entities if all were read since the last write, else ``None``: never reads the
+        store or waits, so it may run on the event loop (see ``reads.py``)."""
+        return peek_entities(self, iris)
+
     def relation_pages(self, requests: Sequence[PageRequest]) -> list[RelationPage]:
         """Pages of facts with evidence for the page only and the entities they mention (see ``reads.py``)."""
         return relation_pages(self, requests)
+
+    def cached_relation_pages(self, requests: Sequence[PageRequest]) -> list[RelationPage] | None:
+        """``relation_pages`` from what was read since the last write, or ``None``: never
+        reads the store or waits, so it may run on the event loop (see ``reads.py``)."""
+        return cached_relation_pages(self, requests)
 
     def facts(self, predicate: str, after: str | None = None, size: int = 20) -> RelationPage:
         """A page of the facts stated with ``predicate`` (a local name or IRI) across the graph."""

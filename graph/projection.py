@@ -61,6 +61,10 @@ class Projection:
     def __contains__(self, node: str) -> bool:
         return node in self.directed
 
+    def degree(self, node: str) -> int:
+        """How many facts touch ``node``, either way (O(1))."""
+        return self.directed.degree(node) if node in self.directed else 0
+
     def facts_of(self, node: str, direction: Direction = Direction.BOTH,
                  predicates: frozenset[str] | None = None) -> Iterator[Fact]:
         """The facts touching ``node`` that run in ``direction`` and use ``predicates``."""

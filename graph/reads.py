@@ -4,18 +4,23 @@ A ``relations`` page used to read the evidence of every fact of an entity (a hub
 thousands) and then load each end through its own awaited DataLoader call. Here one call
 under the graph's lock picks the page first, reads evidence for that page only, then
 reads every entity the page mentions (both ends and the articles) in one batched read.
+
+What was read is kept until the next write (``ReadCache``), so a page whose facts'
+evidence and entities are all cached is assembled by ``cached_relation_pages`` from the
+in-process projection and the cache alone: no store read, nothing that waits, cheap enough
+for the event loop (a thread hop costs more than the page).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .model import Direction, Entity, Relation
-from .projection import Fact
+from .model import Direction, Entity, Evidence, Relation
+from .projection import Fact, Projection
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeGraph
@@ -43,11 +48,13 @@ class RelationPage:
     entities: dict[str, Entity | None]
 
 
-class EntityCache:
-    """Entities read since the last write, so the ends of one page and the next are read once.
+class ReadCache:
+    """Entities, and the evidence of facts, read since the last write: the ends of one page
+    and the next are read once, and a page read again needs no store read at all.
 
-    Keyed on the graph's ``version`` (bumped by every write): the first read after a write
-    empties it. Bounded: past ``limit`` entities it starts again. Safe for readers that take no lock.
+    Keyed on the graph's ``version`` (bumped by every write): an entry read at an older
+    version is never served. Bounded: past ``limit`` entries of a kind that kind starts
+    again. Safe for readers that take no lock.
     """
 
     def __init__(self, limit: int = 50_000) -> None:
@@ -56,9 +63,12 @@ class EntityCache:
         # only: readers take no lock (see seqlock.py), so an entry read while a commit ran
         # may land after a newer reader's; tagging it keeps it from being served as current.
         self._found: dict[str, tuple[int, Entity | None]] = {}
+        self._evidence: dict[Fact, tuple[int, tuple[Evidence, ...]]] = {}
 
-    def read(self, kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | None]:
-        version = kg.version
+    def read(self, kg: KnowledgeGraph, iris: Sequence[str], version: int | None = None) -> list[Entity | None]:
+        """``kg._read_entities(iris)``, reading from the store only the entities not cached
+        for ``version`` (the graph's current one when not given)."""
+        version = kg.version if version is None else version
         found = self._found
         missing = [i for i in dict.fromkeys(iris) if found.get(i, (None,))[0] != version]
         if missing:
@@ -71,22 +81,61 @@ class EntityCache:
     def peek(self, version: int, iris: Sequence[str]) -> list[Entity | None] | None:
         """The entities if all are cached for ``version``, else None: a cached read costs
         no thread hop (dict reads are atomic)."""
-        found = self._found
-        out = []
-        for iri in iris:
-            entry = found.get(iri)
-            if entry is None or entry[0] != version:
-                return None
-            out.append(entry[1])
-        return out
+        return _peek(self._found, version, iris)
+
+    def evidence(self, kg: KnowledgeGraph, facts: Sequence[Fact],
+                 version: int | None = None) -> dict[Fact, tuple[Evidence, ...]]:
+        """``kg._evidence(facts)``, reading from the store only the facts not cached."""
+        version = kg.version if version is None else version
+        kept = self._evidence
+        found: dict[Fact, tuple[Evidence, ...]] = {}
+        missing = []
+        for fact in dict.fromkeys(facts):
+            entry = kept.get(fact)
+            if entry is not None and entry[0] == version:
+                found[fact] = entry[1]
+            else:
+                missing.append(fact)
+        if missing:
+            read = kg._evidence(missing)
+            if len(kept) + len(read) > self._limit:
+                kept.clear()
+            for fact, evidence in read.items():
+                kept[fact] = (version, evidence)
+            found.update(read)
+        return found
+
+    def peek_evidence(self, version: int, facts: Sequence[Fact]) -> dict[Fact, tuple[Evidence, ...]] | None:
+        """The evidence of ``facts`` if all of it is cached for ``version``, else None."""
+        found = _peek(self._evidence, version, facts)
+        return None if found is None else dict(zip(facts, found, strict=True))
 
     def clear(self) -> None:
         self._found.clear()
+        self._evidence.clear()
+
+
+def _peek(entries: dict[Any, tuple[int, Any]], version: int, keys: Sequence[Any]) -> list[Any] | None:
+    out = []
+    for key in keys:
+        entry = entries.get(key)
+        if entry is None or entry[0] != version:
+            return None
+        out.append(entry[1])
+    return out
 
 
 def cached_entities(kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | None]:
     """``kg.entities`` through the graph's entity cache."""
     return kg._gate.read(lambda: kg.entity_cache.read(kg, iris))
+
+
+def peek_entities(kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | None] | None:
+    """The entities if all were read since the last write, else ``None``; never reads the
+    store (nor, on a SPARQL server, asks it for the version), so it may run on the event loop."""
+    if getattr(kg.store, "remote", False):
+        return None
+    return kg.entity_cache.peek(kg.version, iris)
 
 
 def fact_key(fact: Fact) -> str:
@@ -102,27 +151,74 @@ def _page(facts: list[Fact], after: str | None, size: int) -> tuple[list[Fact], 
     return facts[start:start + size], start
 
 
-def relation_pages(kg: KnowledgeGraph, requests: Sequence[PageRequest]) -> list[RelationPage]:
-    """A page for each request, from one traversal pass, one evidence read and one entity read."""
-    def read() -> tuple[list[tuple[list[Fact], int, int]], dict, dict[str, Entity | None]]:
-        chosen: list[tuple[list[Fact], int, int]] = []
-        for request in requests:
-            facts = sorted(set(kg.projection.facts_of(request.iri, request.direction, request.predicates)))
-            page, start = _page(facts, request.after, request.size)
-            chosen.append((page, start, len(facts)))
-        evidence = kg._evidence(f for page, _, _ in chosen for f in page)
-        mentioned = {iri for page, _, _ in chosen for s, _, o in page for iri in (s, o)}
-        mentioned |= {e.source for found in evidence.values() for e in found}
-        ordered = sorted(mentioned)
-        return chosen, evidence, dict(zip(ordered, kg.entity_cache.read(kg, ordered), strict=True))
+# A page is assembled on the event loop only when the entities asked about have at most
+# this many facts in all: sorting them is then well under a millisecond.
+INLINE_FACTS = 500
 
-    chosen, evidence, entities = kg._gate.read(read)
+
+def _choose(projection: Projection, requests: Sequence[PageRequest]) -> list[tuple[list[Fact], int, int]]:
+    """Each request's page of facts in key order, where it starts, and how many facts there are."""
+    chosen = []
+    for request in requests:
+        facts = sorted(set(projection.facts_of(request.iri, request.direction, request.predicates)))
+        page, start = _page(facts, request.after, request.size)
+        chosen.append((page, start, len(facts)))
+    return chosen
+
+
+def _mentioned(chosen: list[tuple[list[Fact], int, int]], evidence: dict[Fact, tuple[Evidence, ...]]) -> list[str]:
+    """Every entity the pages show: both ends of each fact and each evidence's article."""
+    mentioned = {iri for page, _, _ in chosen for s, _, o in page for iri in (s, o)}
+    mentioned |= {e.source for found in evidence.values() for e in found}
+    return sorted(mentioned)
+
+
+def _pages(requests: Sequence[PageRequest], chosen: list[tuple[list[Fact], int, int]],
+           evidence: dict[Fact, tuple[Evidence, ...]], entities: dict[str, Entity | None]) -> list[RelationPage]:
     pages = []
     for request, (page, start, total) in zip(requests, chosen, strict=True):
         relations = tuple(Relation(s, p, o, Direction.OUTGOING if s == request.iri else Direction.INCOMING,
                                    evidence[(s, p, o)]) for s, p, o in page)
         pages.append(RelationPage(relations, total, start > 0, start + len(page) < total, entities))
     return pages
+
+
+def relation_pages(kg: KnowledgeGraph, requests: Sequence[PageRequest]) -> list[RelationPage]:
+    """A page for each request, from one traversal pass, one evidence read and one entity read."""
+    def read() -> list[RelationPage]:
+        version, cache = kg.version, kg.entity_cache
+        chosen = _choose(kg.projection, requests)
+        evidence = cache.evidence(kg, [f for page, _, _ in chosen for f in page], version)
+        mentioned = _mentioned(chosen, evidence)
+        return _pages(requests, chosen, evidence, dict(zip(mentioned, cache.read(kg, mentioned, version), strict=True)))
+
+    return kg._gate.read(read)
+
+
+def cached_relation_pages(kg: KnowledgeGraph, requests: Sequence[PageRequest]) -> list[RelationPage] | None:
+    """``relation_pages`` from the in-process projection and the ``ReadCache`` alone, or
+    ``None`` (then read them with ``relation_pages``, in a thread) when the projection is
+    not in process, the entities have more than ``INLINE_FACTS`` facts, anything the pages
+    show is not cached for the current version, or a commit ran meanwhile. Never reads
+    the store and never waits: safe on the event loop."""
+    projection = kg.views.local_projection()
+    if projection is None or sum(projection.degree(r.iri) for r in requests) > INLINE_FACTS:
+        return None
+    cache = kg.entity_cache
+
+    def read() -> list[RelationPage] | None:
+        version = kg.version  # inside the read: a commit after this point is seen by try_read
+        chosen = _choose(projection, requests)
+        evidence = cache.peek_evidence(version, [f for page, _, _ in chosen for f in page])
+        if evidence is None:
+            return None
+        mentioned = _mentioned(chosen, evidence)
+        entities = cache.peek(version, mentioned)
+        if entities is None:
+            return None
+        return _pages(requests, chosen, evidence, dict(zip(mentioned, entities, strict=True)))
+
+    return kg._gate.try_read(read)
 
 
 def facts_with(kg: KnowledgeGraph, predicate: str, after: str | None, size: int) -> RelationPage:
@@ -132,10 +228,12 @@ def facts_with(kg: KnowledgeGraph, predicate: str, after: str | None, size: int)
                         for t in kg.store.triples(None, ox.NamedNode(predicate), None)
                         if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)})
         page, start = _page(facts, after, size)
-        evidence = kg._evidence(page)
+        version = kg.version
+        evidence = kg.entity_cache.evidence(kg, page, version)
         mentioned = sorted({iri for s, _, o in page for iri in (s, o)}
                            | {e.source for found in evidence.values() for e in found})
-        return facts, page, start, evidence, dict(zip(mentioned, kg.entity_cache.read(kg, mentioned), strict=True))
+        entities = kg.entity_cache.read(kg, mentioned, version)
+        return facts, page, start, evidence, dict(zip(mentioned, entities, strict=True))
 
     facts, page, start, evidence, entities = kg._gate.read(read)
     relations = tuple(Relation(s, p, o, Direction.OUTGOING, evidence[(s, p, o)]) for s, p, o in page)
@@ -162,5 +260,5 @@ def article_relations(kg: KnowledgeGraph, article: str) -> list[Relation]:
     return kg._gate.read(read)
 
 
-__all__ = ["EntityCache", "PageRequest", "RelationPage", "article_relations", "cached_entities", "fact_key",
-           "facts_with", "relation_pages"]
+__all__ = ["INLINE_FACTS", "PageRequest", "ReadCache", "RelationPage", "article_relations", "cached_entities",
+           "cached_relation_pages", "fact_key", "facts_with", "peek_entities", "relation_pages"]

@@ -82,5 +82,19 @@ class SeqLock:
         with self._committing:
             return fn()
 
+    def try_read(self, fn: Callable[[], T | None]) -> T | None:
+        """``fn()``'s answer if no commit ran while it did, else ``None``; never waits, so
+        it may run on the event loop (the caller falls back to ``read`` in a thread)."""
+        seen = self._sequence
+        if seen & 1:
+            return None
+        try:
+            answer = fn()
+        except Exception:
+            if self._sequence != seen:
+                return None
+            raise
+        return answer if self._sequence == seen else None
+
 
 __all__ = ["SeqLock"]

@@ -48,6 +48,11 @@ class Views:
                 found = self._projection
         return found
 
+    def local_projection(self) -> Projection | None:
+        """The projection if it is built and in process, else ``None``: never builds it and
+        never waits, for a reader on the event loop."""
+        return None if self._shared else self._projection
+
     @property
     def statements(self) -> StatementIndex | RemoteStatements:
         """Which statements describe which fact (see ``provenance.py``)."""

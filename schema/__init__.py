@@ -11,7 +11,7 @@ from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, SchemaExtension
+from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
 from .. import seed
@@ -21,8 +21,9 @@ from .errors import is_unexpected, with_codes
 from .generation import generate
 from .limits import DocumentLimits
 from .mutation import Mutation
+from .stack import on_fresh_stack
 from .surrogates import surrogate_refusal
-from .validation import BoundedValidation, OffLoopValidation
+from .validation import BoundedValidation, DocumentCache, OffLoopValidation
 
 MAX_DEPTH = DocumentLimits.max_depth
 MAX_ALIASES = DocumentLimits.max_aliases
@@ -48,11 +49,12 @@ class ChipKGSchema(strawberry.Schema):
     def __init__(self, *args: Any, limits: DocumentLimits | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits or DocumentLimits()
+        self.documents = DocumentCache()  # checked documents, shared by this schema's requests
 
     def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:
         # Built per request, like strawberry's own; execute_sync has no event loop to keep
         # free, so it gets the variant without worker threads.
-        validation = BoundedValidation(self.limits) if sync else OffLoopValidation(self.limits)
+        validation = (BoundedValidation if sync else OffLoopValidation)(self.limits, self.documents)
         return [*super().get_extensions(sync), validation]
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
@@ -60,6 +62,11 @@ class ChipKGSchema(strawberry.Schema):
 
     def execute_sync(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         return _refused_input(args, kwargs) or with_codes(super().execute_sync(*args, **kwargs))
+
+    def _get_execute_function(self) -> Any:
+        # strawberry's hook for which graphql-core function executes an operation.
+        execute = super()._get_execute_function()
+        return lambda *args, **kwargs: on_fresh_stack(execute, *args, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
@@ -74,11 +81,8 @@ def build_schema(*, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, 
     generated = generate(read_ontology(ontology or seed.ONTOLOGY))
     limits = DocumentLimits(max_depth=max_depth, max_aliases=max_aliases, max_tokens=max_tokens, max_fields=max_fields,
                     max_repeats=max_repeats)
-    schema = ChipKGSchema(
-        query=generated.query, mutation=Mutation, types=generated.types, limits=limits,
-        # A factory: strawberry builds fresh extensions per request. The token limit bounds
-        # parsing; ChipKGSchema.get_extensions adds the parsing and validation step.
-        extensions=[lambda: MaxTokensLimiter(max_token_count=limits.max_tokens)])
+    # ChipKGSchema.get_extensions adds the parsing (within the token limit) and validation step.
+    schema = ChipKGSchema(query=generated.query, mutation=Mutation, types=generated.types, limits=limits)
     generated.attach(schema)
     return schema
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
@@ -53,7 +54,7 @@ class Context:
         # it on the loop would stall every other request, /healthz included.
         async def load_entities(ids: list[str]) -> list[Entity | None]:
             iris = [iri_of(i) for i in ids]
-            cached = kg.entity_cache.peek(kg.version, iris)  # read since the last write: no hop
+            cached = kg.peek_entities(iris)  # read since the last write: no hop
             return cached if cached is not None else await asyncio.to_thread(kg.cached_entities, iris)
 
         def relations_of(keys: list[RelationKey]) -> list[list[Relation]]:
@@ -73,12 +74,29 @@ class Context:
 
         async def load_pages(keys: list[PageKey]) -> list[RelationPage]:
             # One graph call for every `relations` page of the batch: the pages, their
-            # evidence and the entities they mention (see graph/reads.py).
+            # evidence and the entities they mention (see graph/reads.py). Pages read
+            # since the last write never get here (``page_now``).
             return await asyncio.to_thread(kg.relation_pages, [PageRequest(*key) for key in keys])
 
         self.entities = DataLoader(load_fn=load_entities)
         self.pages = DataLoader(load_fn=load_pages)
         self.relations = DataLoader(load_fn=load_relations)
+
+    # A value read since the last write is returned as it is, so graphql-core completes it
+    # in the same step: each await (a DataLoader batch, a turn of the event loop) costs more
+    # than a small page's fields. Only what is not cached goes through the loaders, batched.
+
+    def entity_now(self, iri: str) -> Entity | Awaitable[Entity | None] | None:
+        """The entity (None if unknown) when it was read since the last write, else an
+        awaitable from the entity loader."""
+        cached = self.kg.peek_entities([iri])
+        return cached[0] if cached is not None else self.entities.load(iri)
+
+    def page_now(self, key: PageKey) -> RelationPage | Awaitable[RelationPage]:
+        """The page when all it shows was read since the last write, else an awaitable
+        from the page loader."""
+        cached = self.kg.cached_relation_pages([PageRequest(*key)])
+        return cached[0] if cached is not None else self.pages.load(key)
 
     @classmethod
     def for_request(cls, kg: KnowledgeGraph, authorized: bool = False) -> Context:

@@ -6,13 +6,19 @@ entity query reads a few hundred fields. A field declared with ``metadata={PLAIN
 keeps its strawberry declaration (type, arguments, description) but is executed by
 ``fn(source, info, **arguments)`` with graphql-core's info and raw argument values
 (input objects as dicts keyed by GraphQL names, enums as strawberry's enum members).
+
+Types are told apart the same way: every value of an interface (``Entity``, ``Organization``
+…) is an instance of one generated class, so its GraphQL type is a dict lookup on its
+class rather than strawberry's general resolver (casts, generics, then a scan), and an
+object type checks its values by class first. Anything else still goes to strawberry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
-from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
+from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
 PLAIN = "chipkg.plain"
 _BACKREF = "strawberry-definition"
@@ -35,7 +41,8 @@ def views_of(info: Any) -> Any:
 
 
 def install(schema: GraphQLSchema) -> int:
-    """Put each field's plain resolver in place; returns how many were installed."""
+    """Put each field's plain resolver and each type's class lookups in place; returns how
+    many resolvers were installed."""
     installed = 0
     for graphql_type in schema.type_map.values():
         if not isinstance(graphql_type, (GraphQLObjectType, GraphQLInterfaceType)):
@@ -46,7 +53,41 @@ def install(schema: GraphQLSchema) -> int:
             if resolver is not None:
                 field.resolve = resolver
                 installed += 1
+    _install_type_lookups(schema)
     return installed
+
+
+def _origin(graphql_type: GraphQLObjectType | GraphQLInterfaceType) -> type | None:
+    definition: Any = (graphql_type.extensions or {}).get(_BACKREF)
+    origin = getattr(definition, "origin", None)
+    # A generic's specialisations (``RelationConnection`` …) share their origin: no lookup.
+    return None if origin is None or getattr(definition, "is_graphql_generic", False) \
+        or getattr(definition, "concrete_of", None) is not None else origin
+
+
+def _install_type_lookups(schema: GraphQLSchema) -> None:
+    names: dict[type, str] = {}
+    for graphql_type in schema.type_map.values():
+        if isinstance(graphql_type, GraphQLObjectType) and (origin := _origin(graphql_type)) is not None:
+            names.setdefault(origin, graphql_type.name)
+            if graphql_type.is_type_of is not None:
+                graphql_type.is_type_of = _is_type_of(origin, graphql_type.is_type_of)
+    for graphql_type in schema.type_map.values():
+        if isinstance(graphql_type, GraphQLInterfaceType) and graphql_type.resolve_type is not None:
+            graphql_type.resolve_type = _resolve_type(names, graphql_type.resolve_type)
+
+
+def _resolve_type(names: dict[type, str], general: Callable[..., Any]) -> Callable[..., Any]:
+    def resolve_type(value: Any, info: GraphQLResolveInfo, abstract_type: Any) -> Any:
+        name = names.get(type(value))
+        return name if name is not None else general(value, info, abstract_type)
+    return resolve_type
+
+
+def _is_type_of(origin: type, general: Callable[..., Any]) -> Callable[..., Any]:
+    def is_type_of(value: Any, info: GraphQLResolveInfo) -> Any:
+        return type(value) is origin or general(value, info)
+    return is_type_of
 
 
 __all__ = ["PLAIN", "enum_value", "install", "replaced", "views_of"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from inspect import isawaitable
 from typing import Annotated, Any
 
 import strawberry
@@ -14,7 +15,7 @@ from .entities import Entity, as_graphql
 from .filters import EntityOrder, EntityWhere, order_key, ordered, select
 from .ontology import Count, Ontology, Stats, ontology_of
 from .pagination import Connection, Edge, check_first, decode_cursor, paginate
-from .plain import enum_value, views_of
+from .plain import PLAIN, enum_value, replaced, views_of
 from .relations import Direction, Relation, page_connection
 from .traversal import Path, Subgraph
 
@@ -42,6 +43,20 @@ async def class_page(info: Any, class_name: str, where: dict[str, Any] | None, o
                       total_count=total)
 
 
+def _entity(source: Any, info: Any, id: str) -> Any:
+    """``Query.entity``: at once when the entity was read since the last write (plain resolver)."""
+    found = info.context.entity_now(iri_of(id))
+    return _view_when_loaded(info, found) if isawaitable(found) else _view(info, found)
+
+
+def _view(info: Any, found: Any) -> Entity | None:
+    return as_graphql(info, found) if found is not None else None
+
+
+async def _view_when_loaded(info: Any, found: Any) -> Entity | None:
+    return _view(info, await found)
+
+
 def _plain_where(where: EntityWhere | None) -> dict[str, Any] | None:
     """A strawberry ``EntityWhere`` as the dict plain resolvers get."""
     if where is None:
@@ -54,10 +69,10 @@ def _plain_where(where: EntityWhere | None) -> dict[str, Any] | None:
 
 @strawberry.type(name="QueryBase", description="The Query fields that do not depend on the ontology's classes.")
 class Query:
-    @strawberry.field(description="One entity by id (`nvidia`), `ckr:` name or IRI; null if unknown.")
-    async def entity(self, info: strawberry.Info, id: EntityId) -> Entity | None:
-        found = await info.context.entities.load(iri_of(id))
-        return as_graphql(info, found) if found is not None else None
+    @strawberry.field(description="One entity by id (`nvidia`), `ckr:` name or IRI; null if unknown.",
+                      metadata={PLAIN: _entity})
+    def entity(self, id: EntityId) -> Entity | None:
+        return replaced()
 
     @strawberry.field(description="Entities whose labels or aliases contain `text`, in any language, ignoring "
                                   "case and full/half width; exact matches first. `types` are class names.")

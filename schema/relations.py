@@ -8,7 +8,9 @@ then plain attribute reads, with no await per item; relations that come from els
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
+from inspect import isawaitable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -164,15 +166,20 @@ def page_connection(info: Any, page: RelationPage) -> Connection[Relation]:
         start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
 
-async def relation_page(info: Any, iri: str, predicate: list[str] | None, direction: model.Direction,
-                        first: int | None, after: str | None) -> Connection[Relation]:
-    """The page of an entity's facts, through the per-request page loader (batched across entities)."""
+def relation_page(info: Any, iri: str, predicate: list[str] | None, direction: model.Direction,
+                  first: int | None, after: str | None) -> Connection[Relation] | Awaitable[Connection[Relation]]:
+    """The page of an entity's facts: at once when all it shows was read since the last
+    write, else through the per-request page loader (batched across entities)."""
     kg = info.context.kg
     predicates = frozenset(kg.predicate_iri(p) for p in predicate) if predicate else None
     size = check_first(first)
     marker = decode_cursor(after) if after is not None else None
-    page = await info.context.pages.load((iri, predicates, direction, marker, size))
-    return page_connection(info, page)
+    page = info.context.page_now((iri, predicates, direction, marker, size))
+    return _connection_when_loaded(info, page) if isawaitable(page) else page_connection(info, page)
+
+
+async def _connection_when_loaded(info: Any, page: Awaitable[RelationPage]) -> Connection[Relation]:
+    return page_connection(info, await page)
 
 
 __all__ = ["Direction", "Evidence", "Relation", "RelationConnection", "page_connection", "relation_key",

@@ -11,23 +11,33 @@ included, so in ``execute`` a document above ``OFF_LOOP_CHARS`` characters or
 ``OFF_LOOP_FIELDS`` expanded fields is parsed and validated in a worker thread; small ones
 (nearly all) stay on the loop, where a thread hop would cost more than the work.
 ``execute_sync`` has no loop to protect and does everything in place.
+
+What a document's checks found is kept per schema, by query text (``DocumentCache``): a
+query sent again, as clients do, is one dict lookup, not a costing of the expanded
+document and a hash of its whole syntax tree (what strawberry's ``ValidationCache`` keys
+on) per request.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from graphql.language.parser import parse
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from .errors import OperationNameRequired
 from .limits import DocumentLimits, measure, refusals
 
 OFF_LOOP_CHARS = 2_000  # a longer query text is parsed in a worker thread
 OFF_LOOP_FIELDS = 100  # a document with more expanded fields is validated in a worker thread
-CACHE_SIZE = 256  # documents kept by the parse and validation LRU caches (shared, keyed by size)
+CACHE_SIZE = 256  # checked documents kept per schema (LRU)
 
 
 def operation_name_refusal(document: DocumentNode, provided_name: str | None) -> GraphQLError | None:
@@ -49,33 +59,93 @@ def _provided_operation_name(execution_context: Any) -> str | None:
     return getattr(execution_context, "_provided_operation_name", None)
 
 
-class BoundedValidation(SchemaExtension):
-    """Cheap refusals first, then the cached graphql-core validation of what is left."""
+@dataclass(frozen=True)
+class Checked:
+    """A parsed document and what its checks found: ``QUERY_TOO_LARGE`` refusals or
+    graphql-core's validation errors; empty when it may run."""
 
-    def __init__(self, limits: DocumentLimits) -> None:
+    document: DocumentNode
+    errors: list[GraphQLError]
+
+
+class DocumentCache:
+    """Checked documents by (query text, validation rules), least recently used first out.
+
+    One per schema, shared by its requests (and their worker threads). A document's
+    checks depend only on its text, the schema, its limits and the rules, so a cached
+    answer is the answer. Syntax errors are not kept: they raise before a document exists.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[str, tuple[Any, ...]], Checked] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, tuple[Any, ...]]) -> Checked | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, tuple[Any, ...]], checked: Checked) -> None:
+        with self._lock:
+            self._entries[key] = checked
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+class BoundedValidation(SchemaExtension):
+    """Cheap refusals first, then graphql-core's validation of what is left; both cached."""
+
+    def __init__(self, limits: DocumentLimits, documents: DocumentCache) -> None:
         super().__init__()
         self.limits = limits
-        # strawberry's caches keep their LRU at module level, keyed by size, so every
-        # request's extension shares them; only their cached functions are borrowed here.
-        self.cached_parse: Callable[..., DocumentNode] = ParserCache(maxsize=CACHE_SIZE).cached_parse_document
-        self.cached_validate: Callable[..., list[GraphQLError]] = \
-            ValidationCache(maxsize=CACHE_SIZE).cached_validate_document
+        self.documents = documents
+        self.checked: Checked | None = None  # this request's document, when it was checked before
+
+    def _key(self) -> tuple[str, tuple[Any, ...]]:
+        context = self.execution_context
+        return context.query or "", context.validation_rules
+
+    def lookup(self) -> bool:
+        """Take the document and its checks from the cache; False if they are not there."""
+        self.checked = self.documents.get(self._key())
+        if self.checked is not None:
+            self.execution_context.graphql_document = self.checked.document
+        return self.checked is not None
 
     def parse(self) -> None:
+        """Parse within the token limit (strawberry's ``MaxTokensLimiter``, without an
+        extension of its own per request)."""
         context = self.execution_context
-        context.graphql_document = self.cached_parse(context.query, **context.parse_options)
+        context.graphql_document = parse(context.query, **{**context.parse_options,
+                                                           "max_tokens": self.limits.max_tokens})
+
+    def check(self) -> list[GraphQLError]:
+        """The document's refusals, else its validation errors (and keep them)."""
+        context = self.execution_context
+        document = context.graphql_document
+        assert document is not None
+        errors = refusals(document, self.limits) or validate_document(context.schema._schema, document,
+                                                                       context.validation_rules)
+        self.documents.put(self._key(), Checked(document, errors))
+        return errors
 
     def validate(self) -> None:
         context = self.execution_context
         document = context.graphql_document
         assert document is not None
         refusal = operation_name_refusal(document, _provided_operation_name(context))
-        context.pre_execution_errors = [refusal] if refusal else (
-            refusals(document, self.limits)
-            or self.cached_validate(context.schema._schema, document, context.validation_rules))
+        if refusal is not None:
+            context.pre_execution_errors = [refusal]
+        else:
+            context.pre_execution_errors = self.checked.errors if self.checked is not None else self.check()
 
     def on_parse(self) -> Iterator[None]:
-        self.parse()
+        if not self.lookup():
+            self.parse()
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -84,25 +154,35 @@ class BoundedValidation(SchemaExtension):
 
 
 class OffLoopValidation(BoundedValidation):
-    """``BoundedValidation`` for ``execute``: large documents go to a worker thread."""
+    """``BoundedValidation`` for ``execute``: large documents not checked before go to a
+    worker thread."""
 
     async def on_parse(self) -> AsyncIterator[None]:  # type: ignore[override]
-        query = self.execution_context.query
-        if query is not None and len(query) > OFF_LOOP_CHARS:
-            await asyncio.to_thread(self.parse)
-        else:
-            self.parse()
+        if not self.lookup():
+            query = self.execution_context.query
+            if query is not None and len(query) > OFF_LOOP_CHARS:
+                await asyncio.to_thread(self.parse)
+            else:
+                self.parse()
         yield
 
     async def on_validate(self) -> AsyncIterator[None]:  # type: ignore[override]
         document = self.execution_context.graphql_document
         assert document is not None
-        if measure(document).total.fields > OFF_LOOP_FIELDS:
+        if self.checked is None and measure(document).total.fields > OFF_LOOP_FIELDS:
             await asyncio.to_thread(self.validate)
         else:
             self.validate()
         yield
 
 
-__all__ = ["CACHE_SIZE", "OFF_LOOP_CHARS", "OFF_LOOP_FIELDS", "BoundedValidation", "OffLoopValidation",
-           "operation_name_refusal"]
+__all__ = [
+    "CACHE_SIZE",
+    "OFF_LOOP_CHARS",
+    "OFF_LOOP_FIELDS",
+    "BoundedValidation",
+    "Checked",
+    "DocumentCache",
+    "OffLoopValidation",
+    "operation_name_refusal",
+]

@@ -39,3 +39,57 @@ def test_the_entity_cache_is_emptied_by_a_write(fresh_kg):
     assert kg.entity_cache.peek(kg.version, [CKR + "nvidia"]) is None
     [after] = kg.cached_entities([CKR + "nvidia"])
     assert "NVDA" in [a.value for a in after.alt_labels] and "NVDA" not in [a.value for a in before.alt_labels]
+
+
+def test_a_page_read_again_comes_from_the_cache_alone(seed_kg, store_kind):
+    """What a page shows is kept until the next write, so reading it again needs no store read
+    (and no thread: ``cached_relation_pages`` runs on the event loop); a remote traversal never
+    answers from there."""
+    request = PageRequest(CKR + "nvidia", None, Direction.BOTH, None, 3)
+    seed_kg.entity_cache.clear()
+    assert seed_kg.cached_relation_pages([request]) is None  # nothing read yet
+    [read] = seed_kg.relation_pages([request])
+    cached = seed_kg.cached_relation_pages([request])
+    assert cached is None if store_kind == "sparql" else cached == [read]
+
+
+def test_a_write_empties_the_evidence_cache(fresh_kg, store_kind):
+    kg = fresh_kg()
+    request = PageRequest(CKR + "nvidia", None, Direction.BOTH, None, 100)
+    [before] = kg.relation_pages([request])
+    facts = [r.key for r in before.relations]
+    assert kg.entity_cache.peek_evidence(kg.version, facts) == {r.key: r.evidence for r in before.relations}
+    kg.add('@prefix skos: <http://www.w3.org/2004/02/skos/core#> . '
+           '<https://w3id.org/chipkg/resource/nvidia> skos:altLabel "NVDA"@en .')
+    assert kg.entity_cache.peek_evidence(kg.version, facts) is None
+    assert kg.cached_relation_pages([request]) is None
+    [after] = kg.relation_pages([request])
+    assert after.relations == before.relations
+    assert "NVDA" in [a.value for a in after.entities[CKR + "nvidia"].alt_labels]
+    if store_kind != "sparql":
+        assert kg.cached_relation_pages([request]) == [after]
+
+
+def test_a_large_page_is_never_assembled_on_the_loop(seed_kg, store_kind, monkeypatch):
+    from chipkg.graph import reads
+
+    request = PageRequest(CKR + "nvidia", None, Direction.BOTH, None, 3)
+    seed_kg.relation_pages([request])
+    monkeypatch.setattr(reads, "INLINE_FACTS", len(seed_kg.relations("nvidia")) - 1)
+    assert seed_kg.cached_relation_pages([request]) is None
+
+
+def test_try_read_gives_up_rather_than_wait():
+    from chipkg.graph.seqlock import SeqLock
+
+    lock = SeqLock()
+    assert lock.try_read(lambda: 1) == 1
+
+    def overlapped_by_a_commit() -> int:
+        with lock.commit():
+            pass
+        return 2
+
+    assert lock.try_read(overlapped_by_a_commit) is None
+    with lock.commit():
+        assert lock.try_read(lambda: 3) is None  # a commit is under way: not waited for
