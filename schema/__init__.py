@@ -18,6 +18,7 @@ from .. import seed
 from .classes import read as read_ontology
 from .context import Context
 from .errors import is_unexpected, with_codes
+from .executor import executor_for
 from .generation import generate
 from .limits import DocumentLimits
 from .mutation import Mutation
@@ -84,6 +85,7 @@ def build_schema(*, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, 
     # ChipKGSchema.get_extensions adds the parsing (within the token limit) and validation step.
     schema = ChipKGSchema(query=generated.query, mutation=Mutation, types=generated.types, limits=limits)
     generated.attach(schema)
+    schema.execution_context_class = executor_for(schema._schema)  # after attach: it reads the plain resolvers
     return schema
 
 

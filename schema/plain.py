@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from graphql import GraphQLField, GraphQLInterfaceType, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
 PLAIN = "chipkg.plain"
 _BACKREF = "strawberry-definition"
@@ -57,6 +57,13 @@ def install(schema: GraphQLSchema) -> int:
     return installed
 
 
+def is_plain(field: GraphQLField) -> bool:
+    """Whether ``field`` is executed by the plain resolver its declaration names."""
+    definition: Any = (field.extensions or {}).get(_BACKREF)
+    resolver = getattr(definition, "metadata", {}).get(PLAIN) if definition is not None else None
+    return resolver is not None and field.resolve is resolver
+
+
 def _origin(graphql_type: GraphQLObjectType | GraphQLInterfaceType) -> type | None:
     definition: Any = (graphql_type.extensions or {}).get(_BACKREF)
     origin = getattr(definition, "origin", None)
@@ -90,4 +97,4 @@ def _is_type_of(origin: type, general: Callable[..., Any]) -> Callable[..., Any]
     return is_type_of
 
 
-__all__ = ["PLAIN", "enum_value", "install", "replaced", "views_of"]
+__all__ = ["PLAIN", "enum_value", "install", "is_plain", "replaced", "views_of"]

@@ -120,8 +120,8 @@ class BoundedValidation(SchemaExtension):
         """Parse within the token limit (strawberry's ``MaxTokensLimiter``, without an
         extension of its own per request)."""
         context = self.execution_context
-        context.graphql_document = parse(context.query, **{**context.parse_options,
-                                                           "max_tokens": self.limits.max_tokens})
+        options: dict[str, Any] = {**context.parse_options, "max_tokens": self.limits.max_tokens}
+        context.graphql_document = parse(context.query or "", **options)
 
     def check(self) -> list[GraphQLError]:
         """The document's refusals, else its validation errors (and keep them)."""
