@@ -276,23 +276,26 @@ def _answer(leaf: Leaf, source: Any, info: Any) -> Any:
     return Undefined if None in items else items
 
 
-def _checked(value: Any, nullable: bool) -> bool:
-    """Whether ``value`` is a plain value to complete (False: a null the type allows)."""
-    if value is None or value is Undefined:
-        if nullable:
-            return False
-        raise _Abandon
+def _odd(value: Any) -> None:
+    """Abandon a value the ordinary path must see: an exception (it raises it, located) or
+    an awaitable (it awaits it; a coroutine is closed here, as its resolver runs again)."""
     if isinstance(value, Exception) or hasattr(value, "__await__"):
         if iscoroutine(value):
-            value.close()  # the ordinary path calls the resolver again
+            value.close()
         raise _Abandon
-    return True
+
+
+_PLAIN_VALUES = frozenset({str, int, float, bool})
 
 
 def _leaf_plan(nullable: bool, coerce: Coerce) -> Plan:
     def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
-        if not _checked(value, nullable):
-            return None
+        if value is None:
+            if nullable:
+                return None
+            raise _Abandon
+        if type(value) not in _PLAIN_VALUES:
+            _odd(value)
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise _Abandon
@@ -302,20 +305,30 @@ def _leaf_plan(nullable: bool, coerce: Coerce) -> Plan:
 
 def _list_plan(nullable: bool, item: Plan) -> Plan:
     def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
-        if not _checked(value, nullable):
-            return None
-        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+        if value is None:
+            if nullable:
+                return None
             raise _Abandon
+        if type(value) is not list and type(value) is not tuple:
+            _odd(value)
+            if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+                raise _Abandon
         return [item(each, info, executor) for each in value]
     return complete
 
 
 def _object_plan(nullable: bool, type_: GraphQLObjectType, fields: list[tuple[str, Any, Plan | None]]) -> Plan:
     is_type_of = type_.is_type_of
+    checked: set[type] = set()  # classes already known to be neither exceptions nor awaitables
 
     def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
-        if not _checked(value, nullable):
-            return None
+        if value is None:
+            if nullable:
+                return None
+            raise _Abandon
+        if type(value) not in checked:
+            _odd(value)
+            checked.add(type(value))
         if is_type_of is not None and is_type_of(value, info) is not True:
             raise _Abandon
         return {key: resolve if plan is None else plan(resolve(value, info), info, executor)
@@ -324,19 +337,36 @@ def _object_plan(nullable: bool, type_: GraphQLObjectType, fields: list[tuple[st
 
 
 def _abstract_plan(nullable: bool, abstract: Any, group: Any) -> Plan:
+    runtimes: dict[str, Plan] = {}  # runtime type name -> its plan, once checked to fit
+
     def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
-        if not _checked(value, nullable):
-            return None
-        schema = executor.schema
+        if value is None:
+            if nullable:
+                return None
+            raise _Abandon
+        _odd(value)
         name = (abstract.resolve_type or executor.type_resolver)(value, info, abstract)
-        runtime = schema.get_type(name) if isinstance(name, str) else None
-        if runtime is None or not is_object_type(runtime) or not schema.is_sub_type(abstract, runtime):
-            raise _Abandon
-        plan = executor._plan(runtime, group)  # the runtime type's own plan, as not null
+        if not isinstance(name, str):
+            _odd(name)  # an awaitable: closed if a coroutine
+            raise _Abandon  # or no type name: the ordinary path says which
+        plan = runtimes.get(name)
         if plan is None:
-            raise _Abandon
+            plan = runtimes[name] = _runtime_plan(executor, abstract, name, group)
         return plan(value, info, executor)
     return complete
+
+
+def _runtime_plan(executor: PlainExecutor, abstract: Any, name: str, group: Any) -> Plan:
+    """The plan of the runtime type ``name`` of a value of ``abstract``; raises _Abandon
+    when it is no possible type of it or has no plan."""
+    schema = executor.schema
+    runtime = schema.get_type(name)
+    if runtime is None or not is_object_type(runtime) or not schema.is_sub_type(abstract, runtime):
+        raise _Abandon
+    plan = executor._plan(runtime, group)  # the runtime type's own plan, as not null
+    if plan is None:
+        raise _Abandon
+    return plan
 
 
 def executor_for(schema: GraphQLSchema) -> type[PlainExecutor]:
