@@ -114,7 +114,9 @@ class KnowledgeGraph:
         self.limits = limits or Limits()
         self._gate = SeqLock()
         self.write_error: str | None = None  # why the last write failed in the store, until one succeeds
-        self.entity_cache = ReadCache()  # entities and evidence, for the GraphQL reads (see reads.py)
+        # Entities and evidence, for the GraphQL reads (see reads.py); on a store other
+        # processes write to, an entry serves only the version it was read at.
+        self.entity_cache = ReadCache(strict=bool(getattr(self.store, "remote", False)))
         ontology = self.validator.ontology
         # The entity classes: ckg:Entity and what is under it (not ckg:Sentence, which is
         # an article's structure, not a thing the news is about).
@@ -403,7 +405,10 @@ class KnowledgeGraph:
         in step; readers that overlap it read again."""
         with self._gate.commit():
             self._stored(lambda: self.store.apply(remove, add, also=BUMP))
-            self.views.committed(remove, add, touched)
+            facts = self.views.committed(remove, add, touched)
+            # Before the new version shows: a reader at it must not take a stale entry.
+            self.entity_cache.changed({t.subject.value for t in remove + add}, facts,  # type: ignore[union-attr]  # RDF 1.1
+                                      self._version.last_seen + 1)
             self._version.committed()
         return WriteResult(added=len(add), removed=len(remove))
 
@@ -632,6 +637,7 @@ class KnowledgeGraph:
             added = bulk_load(self.store, self.validator, self.write_checks.checks, paths, progress)
             self._stored(lambda: self.store.update(BUMP))
             self.views.forget()  # rebuilt on next use
+            self.entity_cache.changed((), None, self._version.last_seen + 1)  # all of it
             self._version.committed()
             return WriteResult(added=added, removed=0)
 

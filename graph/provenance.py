@@ -50,10 +50,15 @@ class StatementIndex:
             if not self._by_fact[fact]:
                 del self._by_fact[fact]
 
-    def refresh(self, nodes: Iterable[str]) -> None:
+    def refresh(self, nodes: Iterable[str]) -> set[Fact]:
         """Re-read ``nodes`` after a write: any of them may have become, or stopped being,
-        a statement."""
+        a statement. Returns the facts they described before or describe now (whose
+        evidence the write may have changed)."""
+        changed: set[Fact] = set()
         for node in nodes:
+            before = self._fact_of.get(node)
+            if before is not None:
+                changed.add(before)
             self._unlink(node)
             # The three parts only: a write names its subject, which may be a hub with
             # thousands of triples (7 ms a write to read them all at 1M).
@@ -61,7 +66,10 @@ class StatementIndex:
                      for t in self._store.triples(ox.NamedNode(node), ox.NamedNode(part), None)
                      if not isinstance(t.object, ox.Literal)}
             if len(found) == 3:
-                self._link(node, (found[_PARTS[0]], found[_PARTS[1]], found[_PARTS[2]]))
+                fact = (found[_PARTS[0]], found[_PARTS[1]], found[_PARTS[2]])
+                self._link(node, fact)
+                changed.add(fact)
+        return changed
 
     def statements(self, facts: Iterable[Fact]) -> list[str]:
         return sorted({st for fact in facts for st in self._by_fact.get(fact, ())})
@@ -74,8 +82,9 @@ class RemoteStatements:
         self._store = store
         self._batch = batch
 
-    def refresh(self, nodes: Iterable[str]) -> None:
-        """Nothing is cached, so nothing goes stale."""
+    def refresh(self, nodes: Iterable[str]) -> set[Fact]:
+        """Nothing is cached, so nothing goes stale (and what changed is not known)."""
+        return set()
 
     def statements(self, facts: Iterable[Fact]) -> list[str]:
         facts = sorted(set(facts))

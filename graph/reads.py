@@ -13,7 +13,7 @@ for the event loop (a thread hop costs more than the page).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,28 +49,59 @@ class RelationPage:
 
 
 class ReadCache:
-    """Entities, and the evidence of facts, read since the last write: the ends of one page
-    and the next are read once, and a page read again needs no store read at all.
+    """Entities, and the evidence of facts, kept from one read to the next: the ends of one
+    page and the next are read once, and a page read again needs no store read at all.
 
-    Keyed on the graph's ``version`` (bumped by every write): an entry read at an older
-    version is never served. Bounded: past ``limit`` entries of a kind that kind starts
-    again. Safe for readers that take no lock.
+    Each entry carries the version it was read at. A write marks what it changed (the
+    entities it wrote triples about, the facts whose statements it touched) with its new
+    version, before readers can see that version; an entry is served to a reader at
+    version ``v`` if it was read at or before ``v`` and nothing it holds changed since it
+    was read. So a stream of writes to some entities leaves the others cached (issue 9:
+    reads beside writes). A bulk load marks everything. ``strict`` (a store that other
+    processes write to, whose changes nobody marks here) serves an entry only at the
+    version it was read at. Bounded: past ``limit`` entries of a kind that kind starts
+    again, and past ``limit`` marks every entry is dropped. Safe for readers that take no
+    lock (see seqlock.py): an entry read while a commit ran is tagged with the version
+    before it, which that commit's marks already cover.
     """
 
-    def __init__(self, limit: int = 50_000) -> None:
+    def __init__(self, limit: int = 50_000, *, strict: bool = False) -> None:
         self._limit = limit
-        # Each entry carries the version it was read at and is served for that version
-        # only: readers take no lock (see seqlock.py), so an entry read while a commit ran
-        # may land after a newer reader's; tagging it keeps it from being served as current.
+        self.strict = strict
         self._found: dict[str, tuple[int, Entity | None]] = {}
         self._evidence: dict[Fact, tuple[int, tuple[Evidence, ...]]] = {}
+        self._changed: dict[str | Fact, int] = {}  # entity IRI or fact -> version of its last change
+        self._floor = 0  # nothing read before this version is served
+
+    def changed(self, entities: Iterable[str], facts: Iterable[Fact] | None, version: int) -> None:
+        """A write that makes ``version`` changed these entities and these facts'
+        evidence (``None``: any fact's, as after a bulk load or on a remote index)."""
+        if self.strict:
+            return
+        marks = self._changed
+        if facts is None or len(marks) > self._limit:
+            marks.clear()
+            self._floor = version
+            return
+        for key in entities:
+            marks[key] = version
+        for fact in facts:
+            marks[fact] = version
+
+    def _fresh(self, key: str | Fact, entry: tuple[int, Any] | None, version: int) -> bool:
+        if entry is None:
+            return False
+        read_at = entry[0]
+        if self.strict:
+            return read_at == version
+        return self._floor <= read_at <= version and self._changed.get(key, -1) <= read_at
 
     def read(self, kg: KnowledgeGraph, iris: Sequence[str], version: int | None = None) -> list[Entity | None]:
         """``kg._read_entities(iris)``, reading from the store only the entities not cached
         for ``version`` (the graph's current one when not given)."""
         version = kg.version if version is None else version
         found = self._found
-        missing = [i for i in dict.fromkeys(iris) if found.get(i, (None,))[0] != version]
+        missing = [i for i in dict.fromkeys(iris) if not self._fresh(i, found.get(i), version)]
         if missing:
             if len(found) + len(missing) > self._limit:
                 found.clear()
@@ -81,7 +112,7 @@ class ReadCache:
     def peek(self, version: int, iris: Sequence[str]) -> list[Entity | None] | None:
         """The entities if all are cached for ``version``, else None: a cached read costs
         no thread hop (dict reads are atomic)."""
-        return _peek(self._found, version, iris)
+        return self._peek(self._found, version, iris)
 
     def evidence(self, kg: KnowledgeGraph, facts: Sequence[Fact],
                  version: int | None = None) -> dict[Fact, tuple[Evidence, ...]]:
@@ -92,7 +123,7 @@ class ReadCache:
         missing = []
         for fact in dict.fromkeys(facts):
             entry = kept.get(fact)
-            if entry is not None and entry[0] == version:
+            if entry is not None and self._fresh(fact, entry, version):
                 found[fact] = entry[1]
             else:
                 missing.append(fact)
@@ -107,22 +138,21 @@ class ReadCache:
 
     def peek_evidence(self, version: int, facts: Sequence[Fact]) -> dict[Fact, tuple[Evidence, ...]] | None:
         """The evidence of ``facts`` if all of it is cached for ``version``, else None."""
-        found = _peek(self._evidence, version, facts)
+        found = self._peek(self._evidence, version, facts)
         return None if found is None else dict(zip(facts, found, strict=True))
+
+    def _peek(self, entries: dict[Any, tuple[int, Any]], version: int, keys: Sequence[Any]) -> list[Any] | None:
+        out = []
+        for key in keys:
+            entry = entries.get(key)
+            if not self._fresh(key, entry, version):
+                return None
+            out.append(entry[1])  # type: ignore[index]  # _fresh is False for None
+        return out
 
     def clear(self) -> None:
         self._found.clear()
         self._evidence.clear()
-
-
-def _peek(entries: dict[Any, tuple[int, Any]], version: int, keys: Sequence[Any]) -> list[Any] | None:
-    out = []
-    for key in keys:
-        entry = entries.get(key)
-        if entry is None or entry[0] != version:
-            return None
-        out.append(entry[1])
-    return out
 
 
 def cached_entities(kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | None]:

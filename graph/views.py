@@ -96,9 +96,11 @@ class Views:
                 if t.predicate.value in self._properties
                 and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)]
 
-    def committed(self, remove: list[ox.Triple], add: list[ox.Triple], touched: set[str]) -> None:
+    def committed(self, remove: list[ox.Triple], add: list[ox.Triple], touched: set[str]) -> set[Fact] | None:
         """Bring the views built so far in step with a write the store has just taken
-        (inside the commit); a view not built yet reads the store when it is."""
+        (inside the commit); a view not built yet reads the store when it is. Returns the
+        facts whose evidence the write may have changed, or None when that is not known
+        (the statement index is not built, or is a remote one)."""
         if self._projection is not None:
             self._projection.remove(self.facts(remove))
             self._projection.add(self.facts(add))
@@ -109,8 +111,9 @@ class Views:
                 # This write bumped the store's counter by one; if another process wrote
                 # too, the counter is further on and the next search rebuilds the index.
                 self._names_version += 1
-        if self._statements is not None:
-            self._statements.refresh({t.subject.value for t in remove + add})  # type: ignore[union-attr]  # RDF 1.1
+        if self._statements is None or self._shared:
+            return None
+        return self._statements.refresh({t.subject.value for t in remove + add})  # type: ignore[union-attr]  # RDF 1.1
 
     def forget(self) -> None:
         """Drop every view (after a bulk load); each is rebuilt on next use."""
