@@ -215,8 +215,10 @@ class PlainExecutor(StrawberryGraphQLCoreExecutionContext):
         plans = self._plans
         if plans is None:
             shared = self.shared
-            plans = self._plans = shared if shared is not None and shared.may_share(self.operation, self.fragments) \
-                else Plans()
+            if shared is not None and shared.may_share(self.operation, self.fragment_definitions):
+                plans = self._plans = shared
+            else:
+                plans = self._plans = Plans()
         return plans.get(return_type, group, self._compile)
 
     def _compile(self, type_: Any, group: Any) -> Plan | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import get_introspection_query
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from chipkg.schema import Context, build_schema
@@ -30,6 +31,9 @@ SEED_DOCUMENTS = [
     ("""query($id: ID!) { entity(id: $id) { id label } }""", {"id": "no-such-entity"}),
     ("""{ stats { triples entities } companies(first: 3) { totalCount edges { cursor node { id label types } } } }""",
      {}),
+    (get_introspection_query(descriptions=True), {}),  # fragments, and graphql-core's own resolvers
+    ("""query($id: ID!) { entity(id: $id) { ...named relations(first: 2) { edges { node { source { ...named } } } } } }
+        fragment named on Entity { id label ... on Company { types } }""", {"id": "nvidia"}),
     ("""{ facts(predicate: "makes", first: 5) { totalCount edges { node { predicate sourceId targetId
         evidence { text paragraph } } } } }""", {}),
 ]
