@@ -263,39 +263,52 @@ class Bench:
             self.report.meta["typical_entity"] = self.typical
             self.report.meta["entity_body_bytes"] = body.stat().st_size
             anchor_env = {**self.env, "BENCH_BODY": str(body), "PYTHONPATH": str(REPO)}
+            pids = {"chipkg": chipkg.process.pid}
             for name in ("bare", "hello"):
-                stack.enter_context(Server(
+                anchor = stack.enter_context(Server(
                     f"{name} anchor", [sys.executable, "-m", "uvicorn", "--factory", f"bench.anchors:{name}_app",
                                        "--host", "127.0.0.1", "--port", str(ports[name]), "--log-level", "warning"],
                     base[name] + "/graphql", log=self.work / f"{name}.log", env=anchor_env, cwd=REPO))
-            self._throughput(base, workload)
+                pids[name] = anchor.process.pid
+            self._throughput(base, workload, pids)
             if self.args.only != "graphql":
                 self._repeated_get(base, workload)
                 self._traversal(base, workload)
 
-    def _load(self, base: str, requests: list[Request], name: str):
-        runs = [throughput(base, requests, connections=self.args.connections, duration=self.duration,
-                           script=self.work / f"{name}.lua", client=self.args.client) for _ in range(self.repeats)]
+    def _load(self, base: str, requests: list[Request], name: str, pid: int | None = None):
+        """Median req/s and p99 over the repeats; with ``pid``, also the server's median CPU
+        time per request (µs), which other load on a shared machine disturbs far less."""
+        runs, cpu = [], []
+        for _ in range(self.repeats):
+            before = _cpu_seconds(pid) if pid else 0.0
+            run = throughput(base, requests, connections=self.args.connections, duration=self.duration,
+                             script=self.work / f"{name}.lua", client=self.args.client)
+            if pid and run.requests_per_s:
+                cpu.append((_cpu_seconds(pid) - before) / (run.requests_per_s * self.duration) * 1e6)
+            runs.append(run)
         errors = sum(r.errors for r in runs)
         if errors:
             raise RuntimeError(f"{name}: {errors} failed requests under load")
         self.report.meta.setdefault("load_generator", runs[0].tool)
-        return _median(r.requests_per_s for r in runs), _median(r.p99_ms for r in runs)
+        rps, p99 = _median(r.requests_per_s for r in runs), _median(r.p99_ms for r in runs)
+        return (rps, p99, _median(cpu) if cpu else None) if pid else (rps, p99)
 
-    def _throughput(self, base: dict[str, str], workload: Workload) -> None:
+    def _throughput(self, base: dict[str, str], workload: Workload, pids: dict[str, int]) -> None:
         entity = [Request("POST", "/graphql", queries.graphql_body(queries.ENTITY, {"id": i}),
                           (("Content-Type", "application/json"),)) for i in workload.entities]
         hello = [Request("POST", "/graphql", queries.graphql_body(queries.HELLO),
                          (("Content-Type", "application/json"),))]
         self.log(f"HTTP load, {self.args.connections} connections: chipkg entity queries")
-        chipkg_rps, chipkg_p99 = self._load(base["chipkg"], entity, "chipkg-entity")
+        chipkg_rps, chipkg_p99, chipkg_cpu = self._load(base["chipkg"], entity, "chipkg-entity", pids["chipkg"])
         self.log("HTTP load: strawberry { hello }, bare Starlette")
-        hello_rps, hello_p99 = self._load(base["hello"], hello, "hello")
+        hello_rps, hello_p99, hello_cpu = self._load(base["hello"], hello, "hello", pids["hello"])
         bare_rps, bare_p99 = self._load(base["bare"], entity, "bare")
         conns = self.args.connections
         self.report.add(Figure("http_entity_rps_vs_hello", f"HTTP entity query, {conns} conns: throughput", "req/s",
                                "strawberry { hello }, parser+validation cached", chipkg_rps, hello_rps,
                                better="higher", target="ratio >= 0.5"))
+        self.report.add(Figure("http_entity_cpu_us", f"HTTP entity query, {conns} conns: server CPU per request",
+                               "µs", "strawberry { hello }, parser+validation cached", chipkg_cpu, hello_cpu))
         self.report.add(Figure("http_entity_rps_vs_bare", f"HTTP entity query, {conns} conns: throughput", "req/s",
                                "bare Starlette JSON, same body size", chipkg_rps, bare_rps, better="higher"))
         self.report.add(Figure("http_entity_p99_ms", f"HTTP entity query, {conns} conns: p99", "ms",
@@ -426,6 +439,20 @@ def _commit() -> str | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return head + ("+dirty" if dirty else "")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and all its threads so far, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a thread that ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def _median(values) -> float:
