@@ -313,11 +313,11 @@ class KnowledgeGraph:
         return self._gate.read(read)
 
     def cached_entities(self, iris: Sequence[str]) -> list[Entity | None]:
-        """Entities by IRI through the entity cache (emptied by every write), for DataLoaders."""
+        """Entities by IRI through the entity cache (see ``reads.ReadCache``), for DataLoaders."""
         return cached_entities(self, iris)
 
     def peek_entities(self, iris: Sequence[str]) -> list[Entity | None] | None:
-        """The entities if all were read since the last write, else ``None``: never reads the
+        """The entities if all are cached and unchanged since, else ``None``: never reads the
         store or waits, so it may run on the event loop (see ``reads.py``)."""
         return peek_entities(self, iris)
 
@@ -326,7 +326,7 @@ class KnowledgeGraph:
         return relation_pages(self, requests)
 
     def cached_relation_pages(self, requests: Sequence[PageRequest]) -> list[RelationPage] | None:
-        """``relation_pages`` from what was read since the last write, or ``None``: never
+        """``relation_pages`` from what is cached and unchanged since, or ``None``: never
         reads the store or waits, so it may run on the event loop (see ``reads.py``)."""
         return cached_relation_pages(self, requests)
 

@@ -5,7 +5,7 @@ thousands) and then load each end through its own awaited DataLoader call. Here 
 under the graph's lock picks the page first, reads evidence for that page only, then
 reads every entity the page mentions (both ends and the articles) in one batched read.
 
-What was read is kept until the next write (``ReadCache``), so a page whose facts'
+What was read is kept until a write changes it (``ReadCache``), so a page whose facts'
 evidence and entities are all cached is assembled by ``cached_relation_pages`` from the
 in-process projection and the cache alone: no store read, nothing that waits, cheap enough
 for the event loop (a thread hop costs more than the page).
@@ -161,7 +161,7 @@ def cached_entities(kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | No
 
 
 def peek_entities(kg: KnowledgeGraph, iris: Sequence[str]) -> list[Entity | None] | None:
-    """The entities if all were read since the last write, else ``None``; never reads the
+    """The entities if all are cached and unchanged since, else ``None``; never reads the
     store (nor, on a SPARQL server, asks it for the version), so it may run on the event loop."""
     if getattr(kg.store, "remote", False):
         return None

@@ -54,7 +54,7 @@ class Context:
         # it on the loop would stall every other request, /healthz included.
         async def load_entities(ids: list[str]) -> list[Entity | None]:
             iris = [iri_of(i) for i in ids]
-            cached = kg.peek_entities(iris)  # read since the last write: no hop
+            cached = kg.peek_entities(iris)  # cached and unchanged: no hop
             return cached if cached is not None else await asyncio.to_thread(kg.cached_entities, iris)
 
         def relations_of(keys: list[RelationKey]) -> list[list[Relation]]:
@@ -75,25 +75,25 @@ class Context:
         async def load_pages(keys: list[PageKey]) -> list[RelationPage]:
             # One graph call for every `relations` page of the batch: the pages, their
             # evidence and the entities they mention (see graph/reads.py). Pages read
-            # since the last write never get here (``page_now``).
+            # cached and unchanged never get here (``page_now``).
             return await asyncio.to_thread(kg.relation_pages, [PageRequest(*key) for key in keys])
 
         self.entities = DataLoader(load_fn=load_entities)
         self.pages = DataLoader(load_fn=load_pages)
         self.relations = DataLoader(load_fn=load_relations)
 
-    # A value read since the last write is returned as it is, so graphql-core completes it
+    # A value cached and unchanged since it was read is returned as it is, so graphql-core completes it
     # in the same step: each await (a DataLoader batch, a turn of the event loop) costs more
     # than a small page's fields. Only what is not cached goes through the loaders, batched.
 
     def entity_now(self, iri: str) -> Entity | Awaitable[Entity | None] | None:
-        """The entity (None if unknown) when it was read since the last write, else an
+        """The entity (None if unknown) when it is cached and unchanged, else an
         awaitable from the entity loader."""
         cached = self.kg.peek_entities([iri])
         return cached[0] if cached is not None else self.entities.load(iri)
 
     def page_now(self, key: PageKey) -> RelationPage | Awaitable[RelationPage]:
-        """The page when all it shows was read since the last write, else an awaitable
+        """The page when all it shows is cached and unchanged, else an awaitable
         from the page loader."""
         cached = self.kg.cached_relation_pages([PageRequest(*key)])
         return cached[0] if cached is not None else self.pages.load(key)
