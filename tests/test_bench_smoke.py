@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = [sys.executable, str(ROOT / "bench" / "corpus.py")]
 CHIPKG = [sys.executable, "-m", "chipkg.api.cli"]
 FIGURES = {"load_seconds", "load_peak_rss_mb", "inprocess_entity_p50_ms", "inprocess_entity_p99_ms",
-           "export_seconds", "export_peak_rss_mb", "http_entity_rps_vs_hello", "http_entity_rps_vs_bare",
+           "export_seconds", "export_peak_rss_mb", "http_entity_rps_vs_hello", "http_entity_cpu_us",
+           "http_entity_rps_vs_bare",
            "http_entity_p99_ms", "http_get_repeated_rps", "http_get_304_rps", "neighborhood_depth2_p50_ms",
            "paths_3hop_p50_ms", "healthz_p50_ms",
            *(f"write_{end}_p{p}_ms" for end in ("leaf", "hub") for p in (50, 99)),
