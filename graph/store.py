@@ -173,8 +173,8 @@ class OxigraphStore:
     def _bulk_extend(self, quads: Iterator[ox.Quad]) -> None:
         """Oxigraph's bulk writer, a batch at a time, so its memory stays bounded."""
         store = self._live()
-        while batch := list(itertools.islice(quads, BULK_BATCH)):
-            store.bulk_extend(batch)
+        while (first := next(quads, None)) is not None:  # each batch streams, never a list
+            store.bulk_extend(itertools.chain((first,), itertools.islice(quads, BULK_BATCH - 1)))
 
     def triples_of(self, subjects: Sequence[Subject]) -> Iterator[ox.Triple]:
         # In process, a pattern match per subject costs microseconds; no need for SPARQL.

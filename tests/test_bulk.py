@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from test_articles import acme
 
 from chipkg.graph import InvalidInput, KnowledgeGraph, ValidationFailed
 from chipkg.graph.bulk import STAGE, _context_by_lookup, _context_by_scan, bulk_load
 from chipkg.graph.store import OxigraphStore
 from chipkg.graph.vocab import ONTOLOGY_IRI
-
-from test_articles import acme
 
 BULK, ONE_TRANSACTION = 0, 10**9  # values of transactional_below
 CKR = "https://w3id.org/chipkg/resource/"
