@@ -10,6 +10,7 @@ the memory, so hot paths call it directly rather than through rdflib.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import threading
 import time
@@ -63,6 +64,10 @@ class TripleStore(Protocol):
 
 
 REOPEN_WAIT = 30.0  # seconds a recovery waits for the reads in flight to finish
+# Quads per call to Oxigraph's bulk writer. It sorts a whole call in memory before
+# writing it out: a million quads in one call peaked at 0.9 GB, in calls of this size
+# at 0.2 GB, and took no longer (4.9 s against 5.6 s at 1M, on disk).
+BULK_BATCH = 200_000
 SPARE_BYTES = 8 << 20  # free space a recovery wants beyond the write-ahead log
 
 
@@ -161,9 +166,15 @@ class OxigraphStore:
             if transactional:
                 self._live().extend(quads)
             else:
-                self._live().bulk_extend(quads)
+                self._bulk_extend(quads)
         except OSError as exc:
             raise StoreError(f"the store refused the write: {exc}") from exc
+
+    def _bulk_extend(self, quads: Iterator[ox.Quad]) -> None:
+        """Oxigraph's bulk writer, a batch at a time, so its memory stays bounded."""
+        store = self._live()
+        while (first := next(quads, None)) is not None:  # each batch streams, never a list
+            store.bulk_extend(itertools.chain((first,), itertools.islice(quads, BULK_BATCH - 1)))
 
     def triples_of(self, subjects: Sequence[Subject]) -> Iterator[ox.Triple]:
         # In process, a pattern match per subject costs microseconds; no need for SPARQL.
@@ -213,14 +224,35 @@ class OxigraphStore:
             raise StoreError(f"the store refused the write: {exc}") from exc
 
     def bulk_load(self, source: Path | IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Oxigraph's bulk loader in memory; on disk, the file parsed and written in batches
+        (``BULK_BATCH``): the loader's own single batch of a million quads peaked at 0.9 GB."""
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         try:
-            if isinstance(source, Path):
-                self._live().bulk_load(path=str(source), format=fmt, to_graph=target)
-            else:
-                self._live().bulk_load(source, format=fmt, to_graph=target)
+            if self.path is None:
+                if isinstance(source, Path):
+                    self._live().bulk_load(path=str(source), format=fmt, to_graph=target)
+                else:
+                    self._live().bulk_load(source, format=fmt, to_graph=target)
+                return
+            parsed: Iterator[ox.Quad] = ox.parse(path=str(source), format=fmt) if isinstance(source, Path) \
+                else ox.parse(source, format=fmt)
+            if graph:
+                parsed = (ox.Quad(q.subject, q.predicate, q.object, target) if q.graph_name == ox.DefaultGraph() else q
+                          for q in parsed)
+            self._bulk_extend(parsed)
         except SyntaxError as exc:
             raise parse_error(exc, str(source)) from exc
+
+    @property
+    def handle(self) -> ox.Store:
+        """The pyoxigraph ``Store`` itself, for a caller that owns an in-memory store outright
+        (a bulk load's scratch stage, which nothing reopens) and looks up too many patterns
+        to pay for the reopen gate on each."""
+        return self._live()
+
+    def named_graphs(self) -> list[str]:
+        """The names of the named graphs that hold anything (IRIs, or blank node ids)."""
+        return [g.value for g in self._live().named_graphs()]
 
     def __len__(self) -> int:
         """Triples in the default graph (named graphs hold only chipkg's small bookkeeping)."""
