@@ -61,12 +61,11 @@ Plan = Callable[[Any, Any, "PlainExecutor"], Any]
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """How to answer one plain leaf field: its definition, its leaf type's coercion,
-    whether its values come as a list, and whether its resolver reads the resolve info."""
+    """How to answer one plain leaf field: its definition, the plan for its value (a
+    scalar or enum, or a list of one), and whether its resolver reads the resolve info."""
 
     field: GraphQLField
-    coerce: Coerce
-    many: bool
+    plan: Plan
     needs_info: bool
 
 
@@ -91,12 +90,15 @@ def _plain(field: GraphQLField) -> bool:
 def _leaf(field: GraphQLField) -> Leaf | None:
     if not _plain(field):
         return None
-    named, many = _unwrap(field.type), False
-    if is_list_type(named):
-        named, many = _unwrap(named.of_type), True
-    if not is_leaf_type(named):
+    named = _unwrap(field.type)
+    item = _unwrap(named.of_type) if is_list_type(named) else named
+    if not is_leaf_type(item):
         return None
-    return Leaf(field, named.coerce_output_value, many, needs_info=not getattr(field.resolve, "_is_default", False))
+    plan = _leaf_plan(item.coerce_output_value)
+    if item is not named:  # a list: its items, then the list itself
+        plan = _list_plan(_nulls(not is_non_null_type(named.of_type), plan))
+    return Leaf(field, _nulls(not is_non_null_type(field.type), plan),
+                needs_info=not getattr(field.resolve, "_is_default", False))
 
 
 def plain_leaves(schema: GraphQLSchema) -> Leaves:
@@ -191,9 +193,10 @@ class PlainExecutor(StrawberryGraphQLCoreExecutionContext):
         if leaf is not None and self._direct and not node.arguments:
             info = self.build_resolve_info(leaf.field, [d.node for d in field_details_list], parent_type, path) \
                 if leaf.needs_info else None
-            value = _answer(leaf, source, info)
-            if value is not Undefined:
-                return value
+            try:
+                return leaf.plan(leaf.field.resolve(source, info), info, self)  # type: ignore[misc]
+            except Exception:  # noqa: BLE001 - _Abandon, or what the ordinary path raises again, located
+                pass
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
     def complete_value(self, return_type: Any, field_details_list: Any, info: Any, path: Any, result: Any,
@@ -223,21 +226,20 @@ class PlainExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _compile(self, type_: Any, group: Any) -> Plan | None:
         """The plan for a value of ``type_`` under the field group ``group``, or None."""
-        nullable = not is_non_null_type(type_)
         named = _unwrap(type_)
+        plan: Plan | None = None
         if is_list_type(named):
-            if any(d.name.value == "stream" for detail in group for d in detail.node.directives or ()):
-                return None
-            item = self._compile(named.of_type, group)
-            return None if item is None else _list_plan(nullable, item)
-        if is_leaf_type(named):
-            return _leaf_plan(nullable, named.coerce_output_value)
-        if is_object_type(named):
+            if not any(d.name.value == "stream" for detail in group for d in detail.node.directives or ()):
+                item = self._compile(named.of_type, group)
+                plan = None if item is None else _list_plan(item)
+        elif is_leaf_type(named):
+            plan = _leaf_plan(named.coerce_output_value)
+        elif is_object_type(named):
             fields = self._fields(named, group)
-            return None if fields is None else _object_plan(nullable, named, fields)
-        if is_abstract_type(named):
-            return _abstract_plan(nullable, named, group)
-        return None
+            plan = None if fields is None else _object_plan(named, fields)
+        elif is_abstract_type(named):
+            plan = _abstract_plan(named, group)
+        return None if plan is None else _nulls(not is_non_null_type(type_), plan)
 
     def _fields(self, type_: GraphQLObjectType, group: Any) -> list[tuple[str, Any, Plan | None]] | None:
         """Each response key of ``type_``'s selection with its resolver and its value's
@@ -261,23 +263,6 @@ class PlainExecutor(StrawberryGraphQLCoreExecutionContext):
         return fields
 
 
-def _answer(leaf: Leaf, source: Any, info: Any) -> Any:
-    """A plain leaf field's coerced value, or Undefined when the ordinary path must decide."""
-    try:
-        value = leaf.field.resolve(source, info)  # type: ignore[misc]
-        if value is None or isinstance(value, Exception):
-            return Undefined
-        if not leaf.many:
-            coerced = leaf.coerce(value)
-            return Undefined if coerced is None else coerced
-        if isinstance(value, (str, bytes, Mapping)):
-            return Undefined
-        items = [leaf.coerce(item) if item is not None else None for item in value]
-    except Exception:  # noqa: BLE001 - the ordinary path raises it again, located
-        return Undefined
-    return Undefined if None in items else items
-
-
 def _odd(value: Any) -> None:
     """Abandon a value the ordinary path must see: an exception (it raises it, located) or
     an awaitable (it awaits it; a coroutine is closed here, as its resolver runs again)."""
@@ -290,12 +275,20 @@ def _odd(value: Any) -> None:
 _PLAIN_VALUES = frozenset({str, int, float, bool})
 
 
-def _leaf_plan(nullable: bool, coerce: Coerce) -> Plan:
+def _nulls(nullable: bool, plan: Plan) -> Plan:
+    """``plan`` for the values that are not null; a null is the answer where the type
+    allows it, else the ordinary path's to report."""
     def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
         if value is None:
             if nullable:
                 return None
             raise _Abandon
+        return plan(value, info, executor)
+    return complete
+
+
+def _leaf_plan(coerce: Coerce) -> Plan:
+    def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
         if type(value) not in _PLAIN_VALUES:
             _odd(value)
         coerced = coerce(value)
@@ -305,12 +298,8 @@ def _leaf_plan(nullable: bool, coerce: Coerce) -> Plan:
     return complete
 
 
-def _list_plan(nullable: bool, item: Plan) -> Plan:
+def _list_plan(item: Plan) -> Plan:
     def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise _Abandon
         if type(value) is not list and type(value) is not tuple:
             _odd(value)
             if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
@@ -319,15 +308,11 @@ def _list_plan(nullable: bool, item: Plan) -> Plan:
     return complete
 
 
-def _object_plan(nullable: bool, type_: GraphQLObjectType, fields: list[tuple[str, Any, Plan | None]]) -> Plan:
+def _object_plan(type_: GraphQLObjectType, fields: list[tuple[str, Any, Plan | None]]) -> Plan:
     is_type_of = type_.is_type_of
     checked: set[type] = set()  # classes already known to be neither exceptions nor awaitables
 
     def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise _Abandon
         if type(value) not in checked:
             _odd(value)
             checked.add(type(value))
@@ -338,14 +323,10 @@ def _object_plan(nullable: bool, type_: GraphQLObjectType, fields: list[tuple[st
     return complete
 
 
-def _abstract_plan(nullable: bool, abstract: Any, group: Any) -> Plan:
+def _abstract_plan(abstract: Any, group: Any) -> Plan:
     runtimes: dict[str, Plan] = {}  # runtime type name -> its plan, once checked to fit
 
     def complete(value: Any, info: Any, executor: PlainExecutor) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise _Abandon
         _odd(value)
         name = (abstract.resolve_type or executor.type_resolver)(value, info, abstract)
         if not isinstance(name, str):
@@ -365,7 +346,7 @@ def _runtime_plan(executor: PlainExecutor, abstract: Any, name: str, group: Any)
     runtime = schema.get_type(name)
     if runtime is None or not is_object_type(runtime) or not schema.is_sub_type(abstract, runtime):
         raise _Abandon
-    plan = executor._plan(runtime, group)  # the runtime type's own plan, as not null
+    plan = executor._plan(runtime, group)  # the runtime type's own plan (nullable: the value is not null)
     if plan is None:
         raise _Abandon
     return plan
