@@ -45,8 +45,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import baseline, queries
 from bench import corpus as corpus_mod
-from bench import queries
 from bench.loadgen import Request, one_client, throughput
 from bench.processes import CommandFailed, Server, free_port, measure
 from bench.reads import measure_reads
@@ -270,6 +270,8 @@ class Bench:
                                        "--host", "127.0.0.1", "--port", str(ports[name]), "--log-level", "warning"],
                     base[name] + "/graphql", log=self.work / f"{name}.log", env=anchor_env, cwd=REPO))
                 pids[name] = anchor.process.pid
+            if self.args.baseline:
+                base["baseline"], pids["baseline"] = self._baseline(stack, base["chipkg"], workload)
             self._throughput(base, workload, pids)
             if self.args.only != "graphql":
                 self._repeated_get(base, workload)
@@ -278,31 +280,49 @@ class Bench:
     def _load(self, base: str, requests: list[Request], name: str, pid: int | None = None):
         """Median req/s and p99 over the repeats; with ``pid``, also the server's median CPU
         time per request (µs), which other load on a shared machine disturbs far less."""
-        runs, cpu = [], []
+        rps, p99, cpu = self._rounds({name: (base, requests, pid)})[name]
+        return (rps, p99, cpu) if pid else (rps, p99)
+
+    def _rounds(self, targets: dict[str, tuple[str, list[Request], int | None]]
+                ) -> dict[str, tuple[float, float, float | None]]:
+        """``_load`` for several servers, their runs alternating (one of each per repeat), so
+        that the machine's drift during a run falls on all of them alike."""
+        runs: dict[str, list] = {name: [] for name in targets}
+        cpu: dict[str, list[float]] = {name: [] for name in targets}
+        for name, (base, requests, _) in targets.items():  # a first second each, not counted: caches fill
+            throughput(base, requests, connections=self.args.connections, duration=1,
+                       script=self.work / f"{name}.lua", client=self.args.client)
         for _ in range(self.repeats):
-            before = _cpu_seconds(pid) if pid else 0.0
-            run = throughput(base, requests, connections=self.args.connections, duration=self.duration,
-                             script=self.work / f"{name}.lua", client=self.args.client)
-            if pid and run.requests_per_s:
-                cpu.append((_cpu_seconds(pid) - before) / (run.requests_per_s * self.duration) * 1e6)
-            runs.append(run)
-        errors = sum(r.errors for r in runs)
-        if errors:
-            raise RuntimeError(f"{name}: {errors} failed requests under load")
-        self.report.meta.setdefault("load_generator", runs[0].tool)
-        rps, p99 = _median(r.requests_per_s for r in runs), _median(r.p99_ms for r in runs)
-        return (rps, p99, _median(cpu) if cpu else None) if pid else (rps, p99)
+            for name, (base, requests, pid) in targets.items():
+                before = _cpu_seconds(pid) if pid else 0.0
+                run = throughput(base, requests, connections=self.args.connections, duration=self.duration,
+                                 script=self.work / f"{name}.lua", client=self.args.client)
+                if pid and run.requests_per_s:
+                    cpu[name].append((_cpu_seconds(pid) - before) / (run.requests_per_s * self.duration) * 1e6)
+                runs[name].append(run)
+        for name, done in runs.items():
+            errors = sum(r.errors for r in done)
+            if errors:
+                raise RuntimeError(f"{name}: {errors} failed requests under load")
+            self.report.meta.setdefault("load_generator", done[0].tool)
+        return {name: (_median(r.requests_per_s for r in done), _median(r.p99_ms for r in done),
+                       _median(cpu[name]) if cpu[name] else None) for name, done in runs.items()}
 
     def _throughput(self, base: dict[str, str], workload: Workload, pids: dict[str, int]) -> None:
         entity = [Request("POST", "/graphql", queries.graphql_body(queries.ENTITY, {"id": i}),
                           (("Content-Type", "application/json"),)) for i in workload.entities]
         hello = [Request("POST", "/graphql", queries.graphql_body(queries.HELLO),
                          (("Content-Type", "application/json"),))]
-        self.log(f"HTTP load, {self.args.connections} connections: chipkg entity queries")
-        chipkg_rps, chipkg_p99, chipkg_cpu = self._load(base["chipkg"], entity, "chipkg-entity", pids["chipkg"])
-        self.log("HTTP load: strawberry { hello }, bare Starlette")
-        hello_rps, hello_p99, hello_cpu = self._load(base["hello"], hello, "hello", pids["hello"])
-        bare_rps, bare_p99 = self._load(base["bare"], entity, "bare")
+        targets = {"chipkg-entity": (base["chipkg"], entity, pids["chipkg"]),
+                   "hello": (base["hello"], hello, pids["hello"]), "bare": (base["bare"], entity, None)}
+        if "baseline" in base:
+            targets["baseline-entity"] = (base["baseline"], entity, pids["baseline"])
+        self.log(f"HTTP load, {self.args.connections} connections, {self.repeats} alternating rounds: "
+                 f"{', '.join(targets)}")
+        measured = self._rounds(targets)
+        chipkg_rps, chipkg_p99, chipkg_cpu = measured["chipkg-entity"]
+        hello_rps, hello_p99, hello_cpu = measured["hello"]
+        bare_rps, bare_p99, _ = measured["bare"]
         conns = self.args.connections
         self.report.add(Figure("http_entity_rps_vs_hello", f"HTTP entity query, {conns} conns: throughput", "req/s",
                                "strawberry { hello }, parser+validation cached", chipkg_rps, hello_rps,
@@ -314,6 +334,43 @@ class Bench:
         self.report.add(Figure("http_entity_p99_ms", f"HTTP entity query, {conns} conns: p99", "ms",
                                "strawberry { hello }, parser+validation cached", chipkg_p99, hello_p99))
         self.report.meta["bare_p99_ms"] = round(bare_p99, 2)
+        if "baseline" in base:
+            rev = self.args.baseline
+            base_rps, base_p99, base_cpu = measured["baseline-entity"]
+            self.report.add(Figure("http_entity_rps_vs_baseline", f"HTTP entity query, {conns} conns: throughput",
+                                   "req/s", f"chipkg at {rev}, same data", chipkg_rps, base_rps, better="higher",
+                                   target="ratio >= 5"))
+            self.report.add(Figure("http_entity_cpu_us_vs_baseline", f"HTTP entity query, {conns} conns: server "
+                                   "CPU per request", "µs", f"chipkg at {rev}, same data", chipkg_cpu, base_cpu))
+            self.report.meta["baseline_p99_ms"] = round(base_p99, 2)
+            self.report.meta["baseline_rps_vs_hello"] = round(base_rps / hello_rps, 4)
+
+    def _baseline(self, stack: ExitStack, today: str, workload: Workload) -> tuple[str, int]:
+        """chipkg at ``--baseline REV`` (``bench/baseline.py``), serving its copy of the corpus
+        on its own store; checked to answer the entity query as today's server does."""
+        rev = self.args.baseline
+        root = self.work / "baseline"
+        self.log(f"chipkg at {rev}: git archive, its copy of the corpus, load, serve")
+        baseline.export(rev, REPO, root)
+        copy = self.work / "baseline-corpus.nt"
+        dropped = baseline.write_loadable(self.data / "corpus.nt", root / "chipkg" / "seed" / "ontology.ttl", copy)
+        self.report.meta["baseline"] = {"rev": rev, "commit": _commit(rev), "triples_left_out": dropped}
+        env = {**self.env, "PYTHONPATH": str(root)}
+        store = self.work / "baseline-store"
+        measure([*CHIPKG, "load", str(copy), "--store", f"oxigraph:{store}"], log=self.work / "baseline-load.log",
+                env=env, cwd=root, timeout=self.args.timeout)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = stack.enter_context(Server(
+            f"chipkg at {rev}", [*CHIPKG, "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 "--store", f"oxigraph:{store}"],
+            url + "/healthz", log=self.work / "baseline-serve.log", env=env, cwd=root))
+        differ = baseline.different_answers(today, url, queries.ENTITY, workload.entities[:50])
+        if differ:
+            raise RuntimeError(f"chipkg at {rev} answers the entity query differently for {len(differ)} of 50 "
+                               f"entities (first: {differ[0]}): its req/s would not measure the same work")
+        self.report.checks["baseline_same_answers"] = 50
+        return url, server.process.pid
 
     def _repeated_get(self, base: dict[str, str], workload: Workload) -> None:
         import httpx
@@ -427,13 +484,16 @@ class Bench:
 # -------------------------------------------------------------------- helpers
 
 
-def _commit() -> str | None:
-    """The checked-out commit, ``+dirty`` with uncommitted changes (figures are per commit)."""
+def _commit(rev: str = "HEAD") -> str | None:
+    """The checked-out commit, ``+dirty`` with uncommitted changes (figures are per commit);
+    with ``rev``, that commit."""
     import subprocess
 
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO, capture_output=True, text=True,
                               check=True).stdout.strip()
+        if rev != "HEAD":
+            return head
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
                                capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
@@ -548,6 +608,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="all", choices=["all", "reads", "graphql", "writes"],
                         help="run every section (default), only the reads-beside-writes rows, only the "
                              "entity-query rows (in-process and HTTP beside { hello }), or only the write rows")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also serve chipkg as it was at git commit REV (bench/baseline.py) and report the "
+                             "entity query's req/s beside it; issue 10's target is 5x d053e5d's")
     parser.add_argument("--store", type=Path, help="with --only reads: an on-disk store already loaded with "
                                                    "the corpus (it is written to), instead of loading one")
     args = parser.parse_args(argv)

@@ -24,7 +24,7 @@ CORPUS = [sys.executable, str(ROOT / "bench" / "corpus.py")]
 CHIPKG = [sys.executable, "-m", "chipkg.api.cli"]
 FIGURES = {"load_seconds", "load_peak_rss_mb", "inprocess_entity_p50_ms", "inprocess_entity_p99_ms",
            "export_seconds", "export_peak_rss_mb", "http_entity_rps_vs_hello", "http_entity_cpu_us",
-           "http_entity_rps_vs_bare",
+           "http_entity_rps_vs_bare", "http_entity_rps_vs_baseline", "http_entity_cpu_us_vs_baseline",
            "http_entity_p99_ms", "http_get_repeated_rps", "http_get_304_rps", "neighborhood_depth2_p50_ms",
            "paths_3hop_p50_ms", "healthz_p50_ms",
            *(f"write_{end}_p{p}_ms" for end in ("leaf", "hub") for p in (50, 99)),
@@ -103,8 +103,9 @@ def test_a_corpus_with_a_defect_does_not(corpus: Path, tmp_path: Path) -> None:
 def test_a_quick_benchmark_reports_every_figure(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHIPKG_")}
+    # --baseline HEAD: the earlier-commit rows (bench/baseline.py) on a commit every clone has
     result = run([sys.executable, str(ROOT / "bench" / "run.py"), "--size", "10k", "--quick", "--data", str(corpus),
-                  "--json", str(out)], env=env)
+                  "--json", str(out), "--baseline", "HEAD"], env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "figure" in result.stdout and "ratio" in result.stdout  # the table was printed
     report = json.loads(out.read_text())
@@ -118,6 +119,9 @@ def test_a_quick_benchmark_reports_every_figure(corpus: Path, tmp_path: Path) ->
             assert figure["chipkg"] > 0 and figure["anchor"] is None, (key, figure)
             continue
         assert figure["chipkg"] > 0 and figure["anchor"] > 0 and figure["ratio"] > 0, (key, figure)
+    # the same answers from both servers, and nothing of the corpus left out at the same commit
+    assert report["checks"]["baseline_same_answers"] == 50
+    assert report["meta"]["baseline"]["triples_left_out"] == 0
     assert report["checks"]["export_parses"] is True
     same = report["checks"]["same_answers"]
     assert same["neighborhoods"] == same["neighborhoods_checked"] > 0
