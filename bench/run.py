@@ -285,12 +285,14 @@ class Bench:
 
     def _rounds(self, targets: dict[str, tuple[str, list[Request], int | None]]
                 ) -> dict[str, tuple[float, float, float | None]]:
-        """``_load`` for several servers, their runs alternating (one of each per repeat), so
-        that the machine's drift during a run falls on all of them alike."""
+        """``_load`` for several servers, their runs alternating (one of each per repeat) after
+        a warm-up run each, so that the machine's drift during a run falls on all of them alike."""
         runs: dict[str, list] = {name: [] for name in targets}
         cpu: dict[str, list[float]] = {name: [] for name in targets}
-        for name, (base, requests, _) in targets.items():  # a first second each, not counted: caches fill
-            throughput(base, requests, connections=self.args.connections, duration=1,
+        # A first run each, not counted: the servers' caches fill (chipkg's read cache takes
+        # a few passes over the entities: its first 5 s ran ~30% slower than the next).
+        for name, (base, requests, _) in targets.items():
+            throughput(base, requests, connections=self.args.connections, duration=self.duration,
                        script=self.work / f"{name}.lua", client=self.args.client)
         for _ in range(self.repeats):
             for name, (base, requests, pid) in targets.items():
