@@ -24,6 +24,7 @@ import httpx
 
 @dataclass(frozen=True)
 class Throughput:
+    requests: int  # completed in the run (wrk runs whole seconds: divide by this, not rate × duration)
     requests_per_s: float
     p50_ms: float
     p99_ms: float
@@ -84,7 +85,7 @@ def run_wrk(base: str, requests: list[Request], *, connections: int, duration: f
     if line is None:
         raise RuntimeError(f"wrk printed no summary:\n{result.stdout}\n{result.stderr}")
     count, micros, errors, p50, p99 = line.split()[1:]
-    return Throughput(requests_per_s=int(count) / (int(micros) / 1e6), p50_ms=float(p50) / 1000,
+    return Throughput(requests=int(count), requests_per_s=int(count) / (int(micros) / 1e6), p50_ms=float(p50) / 1000,
                       p99_ms=float(p99) / 1000, errors=int(errors), tool="wrk")
 
 
@@ -114,8 +115,8 @@ async def _client_load(base: str, requests: list[Request], connections: int, dur
         await asyncio.gather(*(worker(client, k * 7) for k in range(connections)))
     elapsed = time.perf_counter() - started
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
-    return Throughput(requests_per_s=len(latencies) / elapsed, p50_ms=q[49] * 1000, p99_ms=q[98] * 1000,
-                      errors=errors, tool="httpx")
+    return Throughput(requests=len(latencies), requests_per_s=len(latencies) / elapsed, p50_ms=q[49] * 1000,
+                      p99_ms=q[98] * 1000, errors=errors, tool="httpx")
 
 
 def throughput(base: str, requests: list[Request], *, connections: int, duration: float,

@@ -47,7 +47,7 @@ if __package__ in (None, ""):  # `python bench/run.py`
 
 from bench import baseline, queries
 from bench import corpus as corpus_mod
-from bench.loadgen import Request, one_client, throughput
+from bench.loadgen import Request, Throughput, one_client, throughput
 from bench.processes import CommandFailed, Server, free_port, measure
 from bench.reads import measure_reads
 from bench.report import Figure, Report
@@ -277,7 +277,8 @@ class Bench:
                 self._repeated_get(base, workload)
                 self._traversal(base, workload)
 
-    def _load(self, base: str, requests: list[Request], name: str, pid: int | None = None):
+    def _load(self, base: str, requests: list[Request], name: str,
+              pid: int | None = None) -> tuple[float, float] | tuple[float, float, float | None]:
         """Median req/s and p99 over the repeats; with ``pid``, also the server's median CPU
         time per request (µs), which other load on a shared machine disturbs far less."""
         rps, p99, cpu = self._rounds({name: (base, requests, pid)})[name]
@@ -285,28 +286,34 @@ class Bench:
 
     def _rounds(self, targets: dict[str, tuple[str, list[Request], int | None]]
                 ) -> dict[str, tuple[float, float, float | None]]:
-        """``_load`` for several servers, their runs alternating (one of each per repeat) after
-        a warm-up run each, so that the machine's drift during a run falls on all of them alike."""
-        runs: dict[str, list] = {name: [] for name in targets}
+        """``_load`` for several servers: a warm-up run each, then one run each per repeat,
+        in an order that rotates, so that the machine's drift and any effect of going first
+        or last fall on all of them alike."""
+        runs: dict[str, list[Throughput]] = {name: [] for name in targets}
         cpu: dict[str, list[float]] = {name: [] for name in targets}
-        # A first run each, not counted: the servers' caches fill (chipkg's read cache takes
-        # a few passes over the entities: its first 5 s ran ~30% slower than the next).
-        for name, (base, requests, _) in targets.items():
-            throughput(base, requests, connections=self.args.connections, duration=self.duration,
-                       script=self.work / f"{name}.lua", client=self.args.client)
-        for _ in range(self.repeats):
-            for name, (base, requests, pid) in targets.items():
+
+        def run(name: str) -> Throughput:
+            base, requests, _ = targets[name]
+            done = throughput(base, requests, connections=self.args.connections, duration=self.duration,
+                              script=self.work / f"{name}.lua", client=self.args.client)
+            if done.errors:
+                raise RuntimeError(f"{name}: {done.errors} failed requests under load")
+            return done
+
+        # The warm-up runs as long as a measured one: chipkg's read cache fills over a few
+        # passes over the entities (its first 5 s ran ~30% slower than the next).
+        order = list(targets)
+        for name in order:
+            run(name)
+        for repeat in range(self.repeats):
+            for name in order[repeat % len(order):] + order[:repeat % len(order)]:
+                pid = targets[name][2]
                 before = _cpu_seconds(pid) if pid else 0.0
-                run = throughput(base, requests, connections=self.args.connections, duration=self.duration,
-                                 script=self.work / f"{name}.lua", client=self.args.client)
-                if pid and run.requests_per_s:
-                    cpu[name].append((_cpu_seconds(pid) - before) / (run.requests_per_s * self.duration) * 1e6)
-                runs[name].append(run)
-        for name, done in runs.items():
-            errors = sum(r.errors for r in done)
-            if errors:
-                raise RuntimeError(f"{name}: {errors} failed requests under load")
-            self.report.meta.setdefault("load_generator", done[0].tool)
+                done = run(name)
+                if pid and done.requests:
+                    cpu[name].append((_cpu_seconds(pid) - before) / done.requests * 1e6)
+                runs[name].append(done)
+        self.report.meta.setdefault("load_generator", runs[order[0]][0].tool)
         return {name: (_median(r.requests_per_s for r in done), _median(r.p99_ms for r in done),
                        _median(cpu[name]) if cpu[name] else None) for name, done in runs.items()}
 
@@ -349,15 +356,16 @@ class Bench:
 
     def _baseline(self, stack: ExitStack, today: str, workload: Workload) -> tuple[str, int]:
         """chipkg at ``--baseline REV`` (``bench/baseline.py``), serving its copy of the corpus
-        on its own store; checked to answer the entity query as today's server does."""
+        on its own store; checked to answer the entity query as today's server does for every
+        entity the load asks about, and timed on entities neither server was asked about."""
         rev = self.args.baseline
         root = self.work / "baseline"
         self.log(f"chipkg at {rev}: git archive, its copy of the corpus, load, serve")
         baseline.export(rev, REPO, root)
         copy = self.work / "baseline-corpus.nt"
         dropped = baseline.write_loadable(self.data / "corpus.nt", root / "chipkg" / "seed" / "ontology.ttl", copy)
-        self.report.meta["baseline"] = {"rev": rev, "commit": _commit(rev), "triples_left_out": dropped}
-        env = {**self.env, "PYTHONPATH": str(root)}
+        self.report.meta["baseline"] = {"rev": rev, "commit": baseline.resolve(rev, REPO), "triples_left_out": dropped}
+        env = baseline.environment(root, self.env)
         store = self.work / "baseline-store"
         measure([*CHIPKG, "load", str(copy), "--store", f"oxigraph:{store}"], log=self.work / "baseline-load.log",
                 env=env, cwd=root, timeout=self.args.timeout)
@@ -367,12 +375,29 @@ class Bench:
             f"chipkg at {rev}", [*CHIPKG, "serve", "--host", "127.0.0.1", "--port", str(port),
                                  "--store", f"oxigraph:{store}"],
             url + "/healthz", log=self.work / "baseline-serve.log", env=env, cwd=root))
-        differ = baseline.different_answers(today, url, queries.ENTITY, workload.entities[:50])
+        self._cold(today, url, workload.fresh)
+        self.log(f"comparing both servers' answers for the {len(workload.entities)} entities of the load")
+        differ = different_answers(today, url, queries.ENTITY, workload.entities)
         if differ:
-            raise RuntimeError(f"chipkg at {rev} answers the entity query differently for {len(differ)} of 50 "
-                               f"entities (first: {differ[0]}): its req/s would not measure the same work")
-        self.report.checks["baseline_same_answers"] = 50
+            raise RuntimeError(f"chipkg at {rev} answers the entity query differently for {len(differ)} of "
+                               f"{len(workload.entities)} entities (first: {differ[0]}): its req/s would not "
+                               "measure the same work")
+        self.report.checks["baseline_same_answers"] = len(workload.entities)
         return url, server.process.pid
+
+    def _cold(self, today: str, earlier: str, fresh: list[str]) -> None:
+        """The entity query on entities never asked before, one client, each server in turn:
+        the load rows below are cache-hot (each entity is asked many times), this is not."""
+        json_post = (("Content-Type", "application/json"),)
+        requests = [Request("POST", "/graphql", queries.graphql_body(queries.ENTITY, {"id": i}), json_post)
+                    for i in fresh]
+        self.log(f"one client: the entity query on {len(requests)} entities not asked before, each server")
+        chipkg = one_client(today, requests, len(requests), _graphql_ok, budget=self.budget)
+        anchor = one_client(earlier, requests[:len(chipkg)], len(chipkg), _graphql_ok)
+        self.report.meta["cold_requests"] = len(chipkg)
+        self.report.add(Figure("entity_cold_p50_ms", "entity query, not asked before, 1 client: p50", "ms",
+                               f"chipkg at {self.args.baseline}, same entities", _pct(chipkg, 50),
+                               _pct(anchor, 50)))
 
     def _repeated_get(self, base: dict[str, str], workload: Workload) -> None:
         import httpx
@@ -486,16 +511,13 @@ class Bench:
 # -------------------------------------------------------------------- helpers
 
 
-def _commit(rev: str = "HEAD") -> str | None:
-    """The checked-out commit, ``+dirty`` with uncommitted changes (figures are per commit);
-    with ``rev``, that commit."""
+def _commit() -> str | None:
+    """The checked-out commit, ``+dirty`` with uncommitted changes (figures are per commit)."""
     import subprocess
 
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO, capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
                               check=True).stdout.strip()
-        if rev != "HEAD":
-            return head
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
                                capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
@@ -560,6 +582,21 @@ def _same_triples(a: Path, b: Path) -> bool:
     return graphs[0] == graphs[1]
 
 
+def different_answers(today: str, earlier: str, query: str, ids: list[str]) -> list[str]:
+    """The ids for which two chipkg servers' answers to ``query`` (``$id``) differ, or either
+    answered errors (wrk counts only HTTP failures: a GraphQL error is a 200)."""
+    import httpx
+
+    differ = []
+    with httpx.Client(timeout=60) as client:
+        for i in ids:
+            answers = [client.post(base + "/graphql", content=queries.graphql_body(query, {"id": i}),
+                                   headers={"Content-Type": "application/json"}).json() for base in (today, earlier)]
+            if answers[0] != answers[1] or any("errors" in a for a in answers):
+                differ.append(i)
+    return differ
+
+
 def _compare(base, hood, hood_sparql, paths, paths_sparql) -> dict:
     """Do chipkg and the SPARQL agree? The facts of each neighbourhood; the hop counts of
     each path answer (which of several equally long paths comes back may differ)."""
@@ -616,7 +653,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, help="with --only reads: an on-disk store already loaded with "
                                                    "the corpus (it is written to), instead of loading one")
     args = parser.parse_args(argv)
+    if args.baseline and args.only in ("reads", "writes"):
+        parser.error("--baseline goes with the HTTP rows: a full run or --only graphql")
     try:
+        if args.baseline:
+            baseline.resolve(args.baseline, REPO)  # a bad REV is said before minutes of loading
         report = Bench(args).run()
     except (CommandFailed, RuntimeError) as exc:
         print(f"bench: {exc}", file=sys.stderr)

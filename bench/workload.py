@@ -31,6 +31,7 @@ MAX_CORRIDOR = 5000
 @dataclass(frozen=True)
 class Workload:
     entities: list[str]  # slugs
+    fresh: list[str]  # other entities with facts, never in ``entities``: asked about once, cold
     centers: list[str]
     pairs: list[tuple[str, str]]
     max_degree: int
@@ -73,6 +74,10 @@ def choose(corpus: Path, seed: int = 7, count: int = 200) -> Workload:
     rng = random.Random(seed)
     nodes = sorted(adjacency)
     entities = [n.removeprefix(CKR) for n in rng.sample(nodes, min(count * 5, len(nodes)))]
+    asked = set(entities)
+    rest = [n for n in nodes if n.removeprefix(CKR) not in asked]
+    # its own generator, so the other choices stay what they were before it existed
+    fresh = [n.removeprefix(CKR) for n in random.Random(seed + 1).sample(rest, min(count, len(rest)))]
     centers: list[str] = []
     pairs: list[tuple[str, str]] = []
     for node in rng.sample(nodes, len(nodes)):
@@ -86,7 +91,7 @@ def choose(corpus: Path, seed: int = 7, count: int = 200) -> Workload:
             pair = _pair(adjacency, node, rng)
             if pair is not None:
                 pairs.append(pair)
-    return Workload(entities=entities, centers=centers, pairs=pairs,
+    return Workload(entities=entities, fresh=fresh, centers=centers, pairs=pairs,
                     max_degree=max(len(v) for v in adjacency.values()), facts=facts)
 
 

@@ -25,6 +25,7 @@ CHIPKG = [sys.executable, "-m", "chipkg.api.cli"]
 FIGURES = {"load_seconds", "load_peak_rss_mb", "inprocess_entity_p50_ms", "inprocess_entity_p99_ms",
            "export_seconds", "export_peak_rss_mb", "http_entity_rps_vs_hello", "http_entity_cpu_us",
            "http_entity_rps_vs_bare", "http_entity_rps_vs_baseline", "http_entity_cpu_us_vs_baseline",
+           "entity_cold_p50_ms",
            "http_entity_p99_ms", "http_get_repeated_rps", "http_get_304_rps", "neighborhood_depth2_p50_ms",
            "paths_3hop_p50_ms", "healthz_p50_ms",
            *(f"write_{end}_p{p}_ms" for end in ("leaf", "hub") for p in (50, 99)),
@@ -120,7 +121,7 @@ def test_a_quick_benchmark_reports_every_figure(corpus: Path, tmp_path: Path) ->
             continue
         assert figure["chipkg"] > 0 and figure["anchor"] > 0 and figure["ratio"] > 0, (key, figure)
     # the same answers from both servers, and nothing of the corpus left out at the same commit
-    assert report["checks"]["baseline_same_answers"] == 50
+    assert report["checks"]["baseline_same_answers"] == report["meta"]["workload"]["entities"] > 0
     assert report["meta"]["baseline"]["triples_left_out"] == 0
     assert report["checks"]["export_parses"] is True
     same = report["checks"]["same_answers"]
