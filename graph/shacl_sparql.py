@@ -30,7 +30,7 @@ from .vocab import compact
 
 _SUBCLASS = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 _NODE_KEYS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH["class"], SH["or"],
-              SH.nodeKind, SH.message, SH.sparql, RDF.type}
+              SH["not"], SH.nodeKind, SH.message, SH.sparql, RDF.type}
 _PROPERTY_KEYS = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH.uniqueLang, SH.qualifiedValueShape,
                   SH.qualifiedMinCount, SH["class"], SH.nodeKind, SH.minInclusive, SH["in"], SH.message}
 
@@ -64,6 +64,19 @@ def _check(shape: str, message: str, path: str | None, target: str, constraint: 
     joined, a node that is the subject of 200 facts would be checked 200 times over."""
     return Check(shape, message, path, f"{target} {constraint}",
                  f"FILTER EXISTS {{ {target} }} {focused if focused is not None else constraint}")
+
+
+def _classes_of(g: rdflib.Graph, shape: rdflib.term.Node, inner: rdflib.term.Node) -> list[rdflib.term.Node]:
+    """The classes an ``sh:not``'s shape names: one ``sh:class``, or an ``sh:or`` of them."""
+    keys = set(g.predicates(inner))
+    if keys == {SH["class"]}:
+        return list(g.objects(inner, SH["class"]))
+    alternatives = g.value(inner, SH["or"])
+    if keys == {SH["or"]} and alternatives is not None:
+        classes = [g.value(member, SH["class"]) for member in Collection(g, alternatives)]
+        if all(c is not None for c in classes):
+            return [c for c in classes if c is not None]
+    raise InvalidInput(f"shapes: {shape}: only sh:not of sh:class, or of an sh:or of sh:class, is compiled")
 
 
 def _term(node: rdflib.term.Node) -> str:
@@ -107,6 +120,9 @@ class ShapeChecks:
             missing = " ".join(f"FILTER NOT EXISTS {{ ?this {_SUBCLASS} {_term(c)} }}"
                                for c in classes if c is not None)
             yield _check(name, message, None, target, missing)
+        for negated in g.objects(shape, SH["not"]):
+            present = " UNION ".join(f"{{ ?this {_SUBCLASS} {_term(c)} }}" for c in _classes_of(g, shape, negated))
+            yield _check(name, message, None, target, f"FILTER EXISTS {{ {present} }}")
         if (shape, SH.nodeKind, SH.IRI) in g:
             yield _check(name, message, None, target, "FILTER(!isIRI(?this))")
         for sparql in g.objects(shape, SH.sparql):

@@ -1,7 +1,8 @@
 """The SHACL shapes the ontology already implies, generated so they cannot drift from it.
 
-``seed/ontology.ttl`` says each object property's domain and range, each datatype
-property's range, and which classes are entities (subclasses of ``ckg:Entity``). Writing
+``seed/ontology.ttl`` says each property's domain, each object property's range, each
+datatype property's range, which classes are entities (subclasses of ``ckg:Entity``) and
+which are disjoint (``owl:disjointWith``, ``owl:AllDisjointClasses``). Writing
 those again by hand in ``seed/shapes.ttl`` meant five edits per new class or property;
 here they are derived, and the shapes file keeps only what the ontology cannot say
 (cardinalities, provenance, qualifiers, closed value sets). ``Validator.from_files``
@@ -9,7 +10,8 @@ merges the two graphs, so pySHACL and the SPARQL-compiled checks run the same ru
 
 Only features ``shacl_sparql.py`` compiles are generated (``sh:class``, ``sh:or`` of
 ``sh:class``, ``sh:nodeKind sh:IRI``, ``sh:datatype``, ``sh:uniqueLang``,
-``sh:qualifiedValueShape`` with ``sh:languageIn`` or ``sh:in``).
+``sh:qualifiedValueShape`` with ``sh:languageIn`` or ``sh:in``, ``sh:not`` of ``sh:class``
+or of their ``sh:or``).
 """
 
 from __future__ import annotations
@@ -51,14 +53,23 @@ def ontology_shapes(ontology: rdflib.Graph, handwritten: rdflib.Graph | None = N
         out.add((CKGSH.Provenance, SH.targetSubjectsOf, prop))  # its sh:sparql is hand-written
     if properties:
         out.add((CKGSH.Provenance, RDF.type, SH.NodeShape))
-    checked = set()
+    checked, domains = set(), set()
     if handwritten is not None:
         checked = {(handwritten.value(p, SH.path), handwritten.value(p, SH.datatype))
                    for p in handwritten.subjects(SH.datatype, None)}
+        domains = {p for shape in handwritten.subjects(SH["class"], None)
+                   for p in handwritten.objects(shape, SH.targetSubjectsOf)}
     for prop in sorted(p for p in ontology.subjects(RDF.type, OWL.DatatypeProperty) if _is_ckg(p)):
         datatype = ontology.value(prop, RDFS.range)
         if isinstance(datatype, rdflib.URIRef) and (prop, datatype) not in checked:
             _datatype_shape(out, prop, datatype)
+    # Literal-valued properties have domains too: a ckg:paragraph on a node that is neither
+    # a statement nor a sentence is refused, not stored on a resource nothing else checks.
+    for kind in (OWL.DatatypeProperty, OWL.AnnotationProperty):
+        for prop in sorted(p for p in ontology.subjects(RDF.type, kind) if _is_ckg(p) and p not in domains):
+            _domain_shape(out, ontology, prop)
+    for cls, others in sorted(_disjoint(ontology).items()):
+        _disjoint_shape(out, ontology, cls, sorted(others, key=str))
     return out
 
 
@@ -103,6 +114,35 @@ def _domain_shape(g: rdflib.Graph, ontology: rdflib.Graph, prop: rdflib.URIRef) 
     g.add((shape, SH.message, _en(f"only {_any_of(ontology, classes)} can be the subject of {compact(prop)}")))
 
 
+def _disjoint(ontology: rdflib.Graph) -> dict[rdflib.URIRef, set[rdflib.URIRef]]:
+    """Each class declared disjoint with others, and those others: from ``owl:disjointWith``
+    (symmetric, so either end states it) and ``owl:AllDisjointClasses``' members."""
+    pairs = [(a, b) for a, b in ontology.subject_objects(OWL.disjointWith)]
+    for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+        for members in ontology.objects(axiom, OWL.members):
+            group = list(Collection(ontology, members))
+            pairs += [(a, b) for a in group for b in group if a != b]
+    found: dict[rdflib.URIRef, set[rdflib.URIRef]] = {}
+    for a, b in pairs:
+        if isinstance(a, rdflib.URIRef) and isinstance(b, rdflib.URIRef):
+            found.setdefault(a, set()).add(b)
+            found.setdefault(b, set()).add(a)
+    return found
+
+
+def _disjoint_shape(g: rdflib.Graph, ontology: rdflib.Graph, cls: rdflib.URIRef,
+                    others: Sequence[rdflib.URIRef]) -> None:
+    """An instance of ``cls`` is an instance of none of ``others`` (``sh:not`` of their ``sh:or``)."""
+    shape = CKGSH[f"{_local(cls)}-disjoint"]
+    negated = rdflib.BNode()
+    _require_classes(g, negated, others)
+    g.add((shape, RDF.type, SH.NodeShape))
+    g.add((shape, SH.targetClass, cls))
+    g.add((shape, SH["not"], negated))
+    g.add((shape, SH.message, _en(f"{_any_of(ontology, [cls])} cannot also be {_any_of(ontology, others)}: "
+                                  "the ontology makes them disjoint")))
+
+
 def _range_shape(g: rdflib.Graph, ontology: rdflib.Graph, prop: rdflib.URIRef) -> None:
     classes = _classes(ontology, ontology.value(prop, RDFS.range))
     shape = CKGSH[f"{_local(prop)}-range"]
@@ -122,7 +162,7 @@ def _datatype_shape(g: rdflib.Graph, prop: rdflib.URIRef, datatype: rdflib.URIRe
               (SH.datatype, datatype))
 
 
-def _require_classes(g: rdflib.Graph, shape: rdflib.URIRef, classes: Sequence[rdflib.URIRef]) -> None:
+def _require_classes(g: rdflib.Graph, shape: rdflib.URIRef | rdflib.BNode, classes: Sequence[rdflib.URIRef]) -> None:
     if len(classes) == 1:
         g.add((shape, SH["class"], classes[0]))
     elif classes:

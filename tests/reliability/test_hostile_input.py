@@ -6,10 +6,11 @@ are in ``bench/refusals.py``. Where the input is
 legitimate (a label with NUL, RTL marks, combining characters or emoji) it is accepted and
 must round-trip exactly instead.
 
-Tests marked ``xfail(strict=True)`` are bugs this suite found in the graph layer and left
-to its owner; each says what is wrong and how to fix it. When the fix lands the test
-passes, strict xfail turns that into a failure, and the marker (and the matching
-``support.KNOWN_BUGS`` entry) is removed.
+A bug this suite finds and leaves to the graph layer's owner is marked
+``xfail(strict=True)``, saying what is wrong and how to fix it; when the fix lands the test
+passes, strict xfail turns that into a failure, and the marker (and any matching
+``support.KNOWN_BUGS`` entry) is removed. None is open now: the last two (ckg: values on
+untyped nodes, classes that were not disjoint) were fixed in the ontology's shapes.
 """
 
 from __future__ import annotations
@@ -200,14 +201,11 @@ def test_wrong_graphql_types_are_validation_errors(kg: KnowledgeGraph, query: st
     refused_gql(kg, "GRAPHQL_VALIDATION_FAILED", query, variables)
 
 
-@pytest.mark.xfail(strict=True, reason="open: kg.add accepts ckg: values on untyped nodes")
 def test_an_ill_typed_value_on_an_untyped_node_is_refused(kg: KnowledgeGraph) -> None:
-    """Bug (graph/shapes): kg.add accepts any triple about a resource that is neither an
-    entity nor a statement, here an ill-typed ``ckg:paragraph`` on an untyped node; the
-    shapes only target typed nodes. Fix: refuse ``ckg:`` predicates on subjects with no
-    ontology class and no ``rdf:Statement`` type (a shape with ``sh:targetSubjectsOf
-    ckg:paragraph, ckg:evidence ...`` and ``sh:class rdf:Statement``, or a check in
-    ``Validator.check_vocabulary``)."""
+    """Was open: kg.add accepted any triple about a resource that is neither an entity nor
+    a statement, here an ill-typed ``ckg:paragraph`` on an untyped node, since the shapes
+    targeted typed nodes only. The shapes generated from the ontology now check the domain
+    of every ckg: property, literal-valued ones included."""
     refused(kg, "VALIDATION_FAILED", lambda: kg.add(PREFIXES + 'ckr:orphan ckg:paragraph "abc"^^xsd:integer .'))
 
 
@@ -405,12 +403,10 @@ def test_a_second_label_in_one_language_is_refused(kg: KnowledgeGraph) -> None:
     refused(kg, "VALIDATION_FAILED", lambda: kg.add(PREFIXES + 'ckr:h20 rdfs:label "Another"@en .'))
 
 
-@pytest.mark.xfail(strict=True, reason="open: no disjoint classes; a company can be re-typed as a person")
 def test_an_entity_cannot_be_retyped_into_a_disjoint_class(kg: KnowledgeGraph) -> None:
-    """Gap (ontology/shapes): no classes are disjoint, so ``kg.add`` accepts ``ckr:nvidia a
-    ckg:Person`` (and ``ckg:Chip``): a company that is also a person and a chip. Fix:
-    ``owl:disjointWith`` between Organization, Person, Product, Place, Policy, Event, Quote
-    and Article, enforced by shapes (``sh:not [ sh:class ... ]``)."""
+    """Was open: no classes were disjoint, so ``kg.add`` accepted ``ckr:nvidia a
+    ckg:Person``: a company that is also a person. The ontology now declares the top-level
+    classes pairwise disjoint (``owl:disjointWith``), and generated shapes (``sh:not``) enforce it."""
     refused(kg, "VALIDATION_FAILED", lambda: kg.add(PREFIXES + "ckr:nvidia a ckg:Person ."))
 
 
