@@ -27,12 +27,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .sparql_rewrite import ForNode, TriplePattern, Unsupported, confined, split_target, target_patterns
+from .sparql_rewrite import ForNode, TriplePattern, Unsupported, confined, every_pattern, split_target, target_patterns
 from .store import TripleStore
 
 ADDED = "urn:chipkg:write:added"  # placeholder for the graph the added triples are staged in
 SELECT = "SELECT DISTINCT ?check ?this ?path ?value WHERE"
 _TARGET = -1  # the slot of a check's target patterns; its confined forms are 0, 1, …
+_WHOLE = -2  # the slot of the patterns of a constraint with no confined forms (run whole)
 _EVERY = "*"  # reached by a pattern that does not name ?this: every focus node
 
 Triple = tuple[str, str, str]  # N-Triples terms
@@ -50,12 +51,14 @@ class _Check:
     constraint: ForNode
     targets: tuple[TriplePattern, ...] | None
     forms: tuple[tuple[TriplePattern, ForNode], ...] | None
+    anywhere: tuple[TriplePattern, ...] | None  # without forms: every pattern of the constraint
 
     @classmethod
     def of(cls, index: int, where: str, prefixes: dict[str, str]) -> _Check:
         target, constraint = split_target(where)
         targets: tuple[TriplePattern, ...] | None
         forms: tuple[tuple[TriplePattern, ForNode], ...] | None
+        anywhere: tuple[TriplePattern, ...] | None = None
         try:
             targets = tuple(target_patterns(target, prefixes))
         except Unsupported:
@@ -64,16 +67,27 @@ class _Check:
             forms = tuple((form.pattern, ForNode.of(form.where)) for form in confined(constraint, ADDED, prefixes))
         except Unsupported:
             forms = None
-        return cls(index, ForNode.of(target), ForNode.of(constraint), targets, forms)
+            try:  # a disjointness check's FILTER EXISTS: run whole, but only where reached
+                anywhere = tuple(every_pattern(constraint, prefixes))
+            except Unsupported:
+                anywhere = None
+        return cls(index, ForNode.of(target), ForNode.of(constraint), targets, forms, anywhere)
 
     @property
     def analysed(self) -> bool:
-        """Whether the added triples that can reach a node through this check are known."""
+        """Whether the added triples that can reach a node through this check are known,
+        and the constraint's confined forms."""
         return self.targets is not None and self.forms is not None
+
+    @property
+    def reach_known(self) -> bool:
+        """Whether a node no added triple reaches through this check can be left out."""
+        return self.targets is not None and (self.forms is not None or self.anywhere is not None)
 
     def patterns(self) -> list[tuple[int, TriplePattern]]:
         """Each triple pattern an added triple can reach a node through, with its slot."""
-        return [(_TARGET, p) for p in self.targets or ()] + [(j, p) for j, (p, _) in enumerate(self.forms or ())]
+        return ([(_TARGET, p) for p in self.targets or ()] + [(j, p) for j, (p, _) in enumerate(self.forms or ())]
+                + [(_WHOLE, p) for p in self.anywhere or ()])
 
     def queries(self, node: str, slots: set[int], graph: str, targets: _Targets) -> list[str]:
         """The queries for every violation that the write gives ``node``, which added
@@ -136,11 +150,12 @@ class Additions:
         queries = []
         for check in self._checks:
             slots = reach.get(check.index, {})
-            if not slots and check.analysed:
+            if not slots and check.reach_known:
                 continue
             for node in focus:
                 reached = {slot for slot, nodes in slots.items() if node in nodes or _EVERY in nodes}
-                queries += check.queries(node, reached, graph, targets)
+                if reached or not check.reach_known:
+                    queries += check.queries(node, reached, graph, targets)
         return queries
 
     def _reach(self, added: list[Triple]) -> Reach:

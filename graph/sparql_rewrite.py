@@ -361,12 +361,42 @@ def target_patterns(target: str, prefixes: dict[str, str]) -> list[TriplePattern
             i += 1
         elif toks[i].is_term and toks[i].upper() not in _KEYWORDS:
             triples, i = _Rewrite(toks, "").triples(i)
-            for s, p, o, written in triples:
-                # A closure step can match anywhere along the chain, so neither end is known.
-                found.append(_pattern(s, p, o, prefixes) if written
-                             else TriplePattern(None, _position(p.rstrip("*"), prefixes), None))
+            found += _step_patterns(triples, prefixes)
         else:
             raise Unsupported(f"a target test with {toks[i]!r}")
+    return found
+
+
+def _step_patterns(triples: list[tuple[str, str, str, bool]], prefixes: dict[str, str]) -> list[TriplePattern]:
+    # A closure step can match anywhere along the chain, so neither end is known.
+    return [_pattern(s, p, o, prefixes) if written else TriplePattern(None, _position(p.rstrip("*"), prefixes), None)
+            for s, p, o, written in triples]
+
+
+def every_pattern(where: str, prefixes: dict[str, str]) -> list[TriplePattern]:
+    """The triple patterns anywhere in ``where``, in groups, ``UNION``s, ``MINUS`` and
+    ``FILTER [NOT] EXISTS`` alike: an added triple that matches none of them leaves its
+    answer as it was. For a constraint ``confined`` cannot take apart (a ``FILTER EXISTS``
+    gains rows from added triples): it runs whole, but only for the nodes an added triple
+    reaches. Raises ``Unsupported`` for anything else (``OPTIONAL``, subqueries, a
+    ``FILTER`` expression holding a group)."""
+    toks = tokens(where + " .")  # a triple pattern ends before the text does
+    found: list[TriplePattern] = []
+    i = 0
+    while i < len(toks):
+        word = toks[i].upper()
+        if word == "FILTER" and toks[i + 1].upper() not in ("NOT", "EXISTS"):
+            end = _expression_end(toks, i + 1)
+            if "{" in toks[i:end]:
+                raise Unsupported("a FILTER expression with a group")
+            i = end
+        elif toks[i] in ("{", "}", ".") or word in ("FILTER", "UNION", "MINUS", "NOT", "EXISTS"):
+            i += 1
+        elif toks[i].is_term and word not in _KEYWORDS:
+            triples, i = _Rewrite(toks, "").triples(i)
+            found += _step_patterns(triples, prefixes)
+        else:
+            raise Unsupported(f"a constraint with {toks[i]!r}")
     return found
 
 
@@ -490,5 +520,5 @@ def _position(term: str, prefixes: dict[str, str]) -> str | None:
     return None
 
 
-__all__ = ["Confined", "ForNode", "TriplePattern", "Unsupported", "bound", "confined", "inline_select",
+__all__ = ["Confined", "ForNode", "TriplePattern", "Unsupported", "bound", "confined", "every_pattern", "inline_select",
            "optional_as_minus", "split_target", "target_patterns", "tokens", "without"]

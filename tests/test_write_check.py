@@ -145,6 +145,10 @@ NEW_RIVAL = 'ckr:new-rival a ckg:Company ; rdfs:label "New rival"@en , "新し�
     pytest.param('ckr:nvidia ckg:competesWith "Intel" .\n', id="hub-fact-to-a-literal"),
     pytest.param('ckr:rival-statement-0 ckg:evidence "言っていないこと"@ja .\n', id="evidence-added-to-a-statement"),
     pytest.param("ckr:rival-statement-0 ckg:paragraph 4 .\n", id="second-paragraph-of-a-statement"),
+    pytest.param("ckr:nvidia a ckg:Person .\n", id="hub-retyped-into-a-disjoint-class"),
+    pytest.param(NEW_RIVAL + "ckr:new-rival a ckg:Chip .\n", id="new-entity-of-two-disjoint-classes"),
+    pytest.param('ckr:orphan ckg:paragraph "abc"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+                 id="paragraph-on-an-untyped-node"),
 ])
 def test_an_addition_on_a_hub_gets_the_reference_verdict(checks: WriteChecks, hub_store: OxigraphStore,
                                                          hub_triples: list[ox.Triple], ttl: Callable[[str], str],
@@ -161,3 +165,21 @@ def test_a_valid_fact_on_a_hub_passes(checks: WriteChecks, hub_store: OxigraphSt
             + statement("ckr:nvidia", "ckg:competesWith", "ckr:new-rival"))
     assert checks.check(hub_store, [], [q.triple for q in ox.parse(ttl(body), format=ox.RdfFormat.TURTLE)]) == []
     assert EVIDENCE in body  # the evidence is a sentence of the article, in paragraph 3
+
+
+def test_a_valid_fact_runs_no_disjointness_check(checks: WriteChecks, hub_store: OxigraphStore,
+                                                ttl: Callable[[str], str]) -> None:
+    """A class check runs for a node only if an added triple reaches it: a fact between
+    two entities adds no rdf:type to either, so neither's disjointness is checked again.
+    A retyping does reach it."""
+    disjoint = {i for i, c in enumerate(checks.checks.checks) if c.shape.endswith("-disjoint")}
+
+    def ran(body: str) -> set[int]:
+        add = [q.triple for q in ox.parse(ttl(body), format=ox.RdfFormat.TURTLE)]
+        added = ox.NamedNode("urn:chipkg:test:added")
+        return {i for i in disjoint for query in checks._addition_queries(hub_store, add, added)
+                if f"BIND({i} AS ?check)" in query}
+
+    fact = "ckr:nvidia ckg:competesWith ckr:rival-1 .\n" + statement("ckr:nvidia", "ckg:competesWith", "ckr:rival-1")
+    assert disjoint and ran(fact) == set()
+    assert ran("ckr:nvidia a ckg:Person .\n")  # Organization's check (nvidia's) and Person's
