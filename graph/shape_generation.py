@@ -115,18 +115,20 @@ def _domain_shape(g: rdflib.Graph, ontology: rdflib.Graph, prop: rdflib.URIRef) 
 
 
 def _disjoint(ontology: rdflib.Graph) -> dict[rdflib.URIRef, set[rdflib.URIRef]]:
-    """Each class declared disjoint with others, and those others: from ``owl:disjointWith``
-    (symmetric, so either end states it) and ``owl:AllDisjointClasses``' members."""
+    """Each class and the classes its shape refuses beside it: ``A owl:disjointWith B`` is
+    checked on ``A``'s instances, and an ``owl:AllDisjointClasses`` member refuses the
+    members listed after it. One side of a pair is enough (an instance of both is an
+    instance of either), so the ontology names the class with the most instances last and
+    never checks them all: ``ckg:Sentence``, hundreds of thousands at 1M (6.6 s a check)."""
     pairs = [(a, b) for a, b in ontology.subject_objects(OWL.disjointWith)]
     for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
         for members in ontology.objects(axiom, OWL.members):
             group = list(Collection(ontology, members))
-            pairs += [(a, b) for a in group for b in group if a != b]
+            pairs += [(a, b) for i, a in enumerate(group) for b in group[i + 1:]]
     found: dict[rdflib.URIRef, set[rdflib.URIRef]] = {}
     for a, b in pairs:
-        if isinstance(a, rdflib.URIRef) and isinstance(b, rdflib.URIRef):
+        if isinstance(a, rdflib.URIRef) and isinstance(b, rdflib.URIRef) and a != b:
             found.setdefault(a, set()).add(b)
-            found.setdefault(b, set()).add(a)
     return found
 
 
