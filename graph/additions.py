@@ -8,7 +8,9 @@ it if an added triple reaches the node through that check:
   on (see ``sparql_rewrite.confined``).
 
 Nothing else can add a row: the constraints' negations (``FILTER NOT EXISTS``, ``MINUS``)
-only match more when triples are added, and their tests look at one row at a time. So,
+only match more when triples are added, and their tests look at one row at a time. A
+constraint with a positive ``FILTER EXISTS`` (a disjointness check) has no confined forms:
+every triple pattern in it counts as a way in, and it runs whole where one is reached. So,
 per check and focus node, the check runs
 
 - not at all if no added triple reaches the node through it (most checks, most nodes);

@@ -67,16 +67,22 @@ def _check(shape: str, message: str, path: str | None, target: str, constraint: 
 
 
 def _classes_of(g: rdflib.Graph, shape: rdflib.term.Node, inner: rdflib.term.Node) -> list[rdflib.term.Node]:
-    """The classes an ``sh:not``'s shape names: one ``sh:class``, or an ``sh:or`` of them."""
-    keys = set(g.predicates(inner))
-    if keys == {SH["class"]}:
-        return list(g.objects(inner, SH["class"]))
-    alternatives = g.value(inner, SH["or"])
-    if keys == {SH["or"]} and alternatives is not None:
-        classes = [g.value(member, SH["class"]) for member in Collection(g, alternatives)]
-        if all(c is not None for c in classes):
-            return [c for c in classes if c is not None]
-    raise InvalidInput(f"shapes: {shape}: only sh:not of sh:class, or of an sh:or of sh:class, is compiled")
+    """The classes an ``sh:not``'s shape names: exactly one ``sh:class``, or an ``sh:or`` of
+    shapes that are each exactly one ``sh:class``. Anything more (two classes in one shape
+    mean "both", a member with another constraint) would not mean "any of them": refused."""
+    def single_class(node: rdflib.term.Node) -> rdflib.term.Node | None:
+        classes = list(g.objects(node, SH["class"]))
+        return classes[0] if set(g.predicates(node)) == {SH["class"]} and len(classes) == 1 else None
+
+    alternatives = list(g.objects(inner, SH["or"]))
+    if set(g.predicates(inner)) == {SH["or"]} and len(alternatives) == 1:
+        classes = [single_class(member) for member in Collection(g, alternatives[0])]
+    else:
+        classes = [single_class(inner)]
+    if not classes or any(c is None for c in classes):
+        raise InvalidInput(f"shapes: {shape}: only sh:not of one sh:class, or of an sh:or of such shapes, "
+                           "is compiled")
+    return [c for c in classes if c is not None]
 
 
 def _term(node: rdflib.term.Node) -> str:

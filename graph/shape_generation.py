@@ -23,6 +23,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
+from .errors import InvalidInput
 from .vocab import CKG, compact
 
 CKGSH = rdflib.Namespace("https://w3id.org/chipkg/shapes#")
@@ -127,8 +128,12 @@ def _disjoint(ontology: rdflib.Graph) -> dict[rdflib.URIRef, set[rdflib.URIRef]]
             pairs += [(a, b) for i, a in enumerate(group) for b in group[i + 1:]]
     found: dict[rdflib.URIRef, set[rdflib.URIRef]] = {}
     for a, b in pairs:
-        if isinstance(a, rdflib.URIRef) and isinstance(b, rdflib.URIRef) and a != b:
-            found.setdefault(a, set()).add(b)
+        if not (_is_ckg(a) and _is_ckg(b)) or a == b:
+            # a class expression, another vocabulary's class (its shape's name could clash)
+            # or a class disjoint with itself: said, not skipped
+            raise InvalidInput(f"ontology: cannot generate the disjointness of {a} and {b}: only two "
+                               "different named ckg: classes are supported")
+        found.setdefault(a, set()).add(b)
     return found
 
 

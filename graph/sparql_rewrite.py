@@ -397,7 +397,7 @@ def every_pattern(where: str, prefixes: dict[str, str]) -> list[TriplePattern]:
             found += _step_patterns(triples, prefixes)
         else:
             raise Unsupported(f"a constraint with {toks[i]!r}")
-    return found
+    return list(dict.fromkeys(found))  # each UNION branch repeats the path's steps
 
 
 def confined(constraint: str, graph: str, prefixes: dict[str, str]) -> list[Confined]:

@@ -71,6 +71,8 @@ ckg:funds a owl:ObjectProperty ;
     rdfs:comment "The lab puts money into the company."@en ;
     rdfs:domain ckg:Lab ; rdfs:range ckg:Company .
 
+[] a owl:AllDisjointClasses ; owl:members ( ckg:Lab ckg:Company ) .
+
 ckg:budget a owl:DatatypeProperty ;
     rdfs:label "budget"@en , "予算"@ja ;
     rdfs:comment "The lab's yearly budget in US dollars."@en ;
@@ -106,6 +108,8 @@ def fact(s: str, o: str) -> str:
                  id="new-property-literal"),
     pytest.param(LAB + 'ckr:lab ckg:budget "lots" .\n', "ckr:lab",
                  "the values of ckg:budget must be xsd:integer literals", id="new-datatype-property-range"),
+    pytest.param(LAB + "ckr:lab a ckg:Company .\n", "ckr:lab",
+                 "a Lab cannot also be a Company: the ontology makes them disjoint", id="new-disjoint-classes"),
 ])
 def test_a_new_class_and_property_are_enforced(extended: tuple[Validator, list[ox.Triple]],
                                                ttl: Callable[[str], str], body: str, offender: str,
@@ -121,3 +125,21 @@ def test_a_new_class_and_property_are_enforced(extended: tuple[Validator, list[o
         assert {v.focus for v in found} == {offender}
     # The unextended validator does not know the new terms at all.
     assert Validator.from_files().check_vocabulary(good)
+
+
+@pytest.mark.parametrize("axiom", [
+    "ckg:Person owl:disjointWith [ owl:unionOf ( ckg:Chip ckg:Policy ) ] .",
+    "ckg:Person owl:disjointWith ckg:Person .",
+    "ckg:Person owl:disjointWith <http://example.org/Robot> .",
+])
+def test_a_disjointness_the_generator_cannot_check_is_said(axiom: str) -> None:
+    """Not skipped in silence: a class expression, a class disjoint with itself, a class of
+    another vocabulary (whose shape name could clash with a ckg: one)."""
+    from chipkg.graph.errors import InvalidInput
+    from chipkg.graph.shape_generation import ontology_shapes
+
+    ontology = rdflib.Graph().parse(ONTOLOGY, format="turtle")
+    ontology.parse(data="@prefix ckg: <https://w3id.org/chipkg/ontology#> .\n"
+                        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n" + axiom, format="turtle")
+    with pytest.raises(InvalidInput, match="disjointness"):
+        ontology_shapes(ontology)

@@ -17,6 +17,7 @@ from chipkg.graph.sparql_rewrite import (
     Unsupported,
     bound,
     confined,
+    every_pattern,
     optional_as_minus,
     target_patterns,
     tokens,
@@ -117,6 +118,10 @@ def test_every_shipped_check_is_understood(checks: ShapeChecks) -> None:
         assert taken.analysed or check.shape.endswith("-disjoint"), check
         assert all(p.predicate for p in taken.targets or ()), check  # an index key for each
         assert all(p.predicate for p in taken.anywhere or ()), check
+        # _EVERY ("not about ?this") reaches only the nodes a write names: a pattern that could
+        # break an unnamed node must not hide here. The subClassOf closure is the ontology's,
+        # which a write cannot change (writes of rdfs:subClassOf are refused).
+        assert all(p.subject == "?this" or p.predicate == SUBCLASS for p in taken.anywhere or ()), check
 
 
 def test_the_confined_forms_run_in_oxigraph(checks: ShapeChecks) -> None:
@@ -129,3 +134,47 @@ def test_the_confined_forms_run_in_oxigraph(checks: ShapeChecks) -> None:
             where = form.bound("<https://w3id.org/chipkg/resource/x>").replace(ADDED, "urn:g")
             assert list(store.query(f"SELECT * WHERE {{ {where} }}", default_graph=graphs,
                                     prefixes=checks.prefixes)) == []  # type: ignore[arg-type]
+
+
+SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+P = {"ckg": "https://w3id.org/chipkg/ontology#"}
+
+
+@pytest.mark.parametrize(("where", "expected"), [
+    pytest.param("FILTER EXISTS { { ?this a ckg:A } UNION { ?this a ckg:B } }",
+                 [("?this", TYPE, "<https://w3id.org/chipkg/ontology#A>"),
+                  ("?this", TYPE, "<https://w3id.org/chipkg/ontology#B>")], id="exists-union"),
+    pytest.param("FILTER EXISTS { { ?this rdf:type/rdfs:subClassOf* ckg:A } UNION "
+                 "{ ?this rdf:type/rdfs:subClassOf* ckg:B } }",
+                 [("?this", TYPE, None), (None, SUBCLASS, None)], id="paths-once-each"),
+    pytest.param("?this ckg:p ?x ; ckg:q ?y , ?z . FILTER NOT EXISTS { ?x ckg:r ?w } MINUS { ?y ckg:s ?v }",
+                 [("?this", "<https://w3id.org/chipkg/ontology#p>", None),
+                  ("?this", "<https://w3id.org/chipkg/ontology#q>", None),  # ?y
+                  ("?this", "<https://w3id.org/chipkg/ontology#q>", None),  # ?z
+                  (None, "<https://w3id.org/chipkg/ontology#r>", None),
+                  (None, "<https://w3id.org/chipkg/ontology#s>", None)], id="lists-negations-minus"),
+    pytest.param("?this ckg:p ?x FILTER(isIRI(?x) && ?x != ckg:A) FILTER EXISTS { ?x ckg:q ?this }",
+                 [("?this", "<https://w3id.org/chipkg/ontology#p>", None),
+                  (None, "<https://w3id.org/chipkg/ontology#q>", "?this")], id="expressions-skipped"),
+])
+def test_every_pattern_lists_each_triple_pattern_of_a_constraint(where: str, expected: list) -> None:
+    prefixes = {**P, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+    found = [(p.subject if p.subject == "?this" or p.subject is None else None, p.predicate,
+              p.object if p.object in ("?this",) or (p.object or "").startswith("<") else None)
+             for p in every_pattern(where, prefixes)]
+    assert found == expected
+
+
+@pytest.mark.parametrize("where", [
+    "OPTIONAL { ?this ckg:p ?x }",
+    "?this ckg:p/ckg:q ?x",
+    "?this ^ckg:p ?x",
+    "FILTER(EXISTS { ?this ckg:p ?x })",  # a group inside an expression
+    "{ SELECT ?this WHERE { ?this ckg:p ?x } }",
+    "BIND(1 AS ?x) ?this ckg:p ?x",
+])
+def test_every_pattern_refuses_what_it_cannot_list(where: str) -> None:
+    with pytest.raises(Unsupported):
+        every_pattern(where, P)

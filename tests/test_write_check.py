@@ -171,15 +171,21 @@ def test_a_valid_fact_runs_no_disjointness_check(checks: WriteChecks, hub_store:
                                                 ttl: Callable[[str], str]) -> None:
     """A class check runs for a node only if an added triple reaches it: a fact between
     two entities adds no rdf:type to either, so neither's disjointness is checked again.
-    A retyping does reach it."""
-    disjoint = {i for i, c in enumerate(checks.checks.checks) if c.shape.endswith("-disjoint")}
+    A retyping does reach it: the company's check, and the new class's own."""
+    disjoint = {i: c.shape.rsplit("#", 1)[-1] for i, c in enumerate(checks.checks.checks)
+                if c.shape.endswith("-disjoint")}
 
-    def ran(body: str) -> set[int]:
+    def ran(body: str) -> set[str]:
         add = [q.triple for q in ox.parse(ttl(body), format=ox.RdfFormat.TURTLE)]
         added = ox.NamedNode("urn:chipkg:test:added")
-        return {i for i in disjoint for query in checks._addition_queries(hub_store, add, added)
-                if f"BIND({i} AS ?check)" in query}
+        data = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in add)
+        hub_store.update(f"INSERT DATA {{ GRAPH {added} {{ {data} }} }}")  # staged, as a write does
+        try:
+            queries = checks._addition_queries(hub_store, add, added)
+        finally:
+            hub_store.update(f"DROP SILENT GRAPH {added}")
+        return {name for i, name in disjoint.items() for query in queries if f"BIND({i} AS ?check)" in query}
 
     fact = "ckr:nvidia ckg:competesWith ckr:rival-1 .\n" + statement("ckr:nvidia", "ckg:competesWith", "ckr:rival-1")
-    assert disjoint and ran(fact) == set()
-    assert ran("ckr:nvidia a ckg:Person .\n")  # Organization's check (nvidia's) and Person's
+    assert ran(fact) == set()
+    assert ran("ckr:nvidia a ckg:Person .\n") == {"Organization-disjoint", "Person-disjoint"}
