@@ -353,24 +353,7 @@ def target_patterns(target: str, prefixes: dict[str, str]) -> list[TriplePattern
     """The triple patterns of a target test (a ``UNION`` of groups of triple patterns). A
     node that was no target becomes one only through an added triple one of them matches;
     a path ``p1/p2*`` gives a pattern per step."""
-    toks = tokens(target + " .")  # a triple pattern ends before the text does
-    found: list[TriplePattern] = []
-    i = 0
-    while i < len(toks):
-        if toks[i] in ("{", "}", ".") or toks[i].upper() == "UNION":
-            i += 1
-        elif toks[i].is_term and toks[i].upper() not in _KEYWORDS:
-            triples, i = _Rewrite(toks, "").triples(i)
-            found += _step_patterns(triples, prefixes)
-        else:
-            raise Unsupported(f"a target test with {toks[i]!r}")
-    return found
-
-
-def _step_patterns(triples: list[tuple[str, str, str, bool]], prefixes: dict[str, str]) -> list[TriplePattern]:
-    # A closure step can match anywhere along the chain, so neither end is known.
-    return [_pattern(s, p, o, prefixes) if written else TriplePattern(None, _position(p.rstrip("*"), prefixes), None)
-            for s, p, o, written in triples]
+    return _patterns(target, prefixes, negations=False)
 
 
 def every_pattern(where: str, prefixes: dict[str, str]) -> list[TriplePattern]:
@@ -380,24 +363,34 @@ def every_pattern(where: str, prefixes: dict[str, str]) -> list[TriplePattern]:
     gains rows from added triples): it runs whole, but only for the nodes an added triple
     reaches. Raises ``Unsupported`` for anything else (``OPTIONAL``, subqueries, a
     ``FILTER`` expression holding a group)."""
-    toks = tokens(where + " .")  # a triple pattern ends before the text does
+    return list(dict.fromkeys(_patterns(where, prefixes, negations=True)))  # UNION branches repeat path steps
+
+
+def _patterns(text: str, prefixes: dict[str, str], *, negations: bool) -> list[TriplePattern]:
+    """The triple patterns of groups and ``UNION``s of them; with ``negations``, also those
+    under ``MINUS`` and ``FILTER [NOT] EXISTS``, and ``FILTER`` expressions skipped."""
+    toks = tokens(text + " .")  # a triple pattern ends before the text does
     found: list[TriplePattern] = []
     i = 0
     while i < len(toks):
         word = toks[i].upper()
-        if word == "FILTER" and toks[i + 1].upper() not in ("NOT", "EXISTS"):
+        if negations and word == "FILTER" and toks[i + 1].upper() not in ("NOT", "EXISTS"):
             end = _expression_end(toks, i + 1)
             if "{" in toks[i:end]:
                 raise Unsupported("a FILTER expression with a group")
             i = end
-        elif toks[i] in ("{", "}", ".") or word in ("FILTER", "UNION", "MINUS", "NOT", "EXISTS"):
+        elif toks[i] in ("{", "}", ".") or word == "UNION" or (
+                negations and word in ("FILTER", "MINUS", "NOT", "EXISTS")):
             i += 1
         elif toks[i].is_term and word not in _KEYWORDS:
             triples, i = _Rewrite(toks, "").triples(i)
-            found += _step_patterns(triples, prefixes)
+            # A closure step can match anywhere along the chain, so neither end is known.
+            found += [_pattern(s, p, o, prefixes) if written
+                      else TriplePattern(None, _position(p.rstrip("*"), prefixes), None)
+                      for s, p, o, written in triples]
         else:
-            raise Unsupported(f"a constraint with {toks[i]!r}")
-    return list(dict.fromkeys(found))  # each UNION branch repeats the path's steps
+            raise Unsupported(f"{'a constraint' if negations else 'a target test'} with {toks[i]!r}")
+    return found
 
 
 def confined(constraint: str, graph: str, prefixes: dict[str, str]) -> list[Confined]:
